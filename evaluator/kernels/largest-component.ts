@@ -64,15 +64,18 @@ export function foregroundRuns(mask: ArrayLike<number>, shape: Shape3): RunSet {
   return { rows: rows.subarray(0, count), starts: starts.subarray(0, count), ends: ends.subarray(0, count), count, voxels };
 }
 
-/** The runs of the largest 6-connected component. */
-export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
+/**
+ * Union-find over runs: runs that overlap along axis 2 in rows adjacent along axis 0 or 1 are 6-connected.
+ * Returns the root run of each run; a root is the first run of its component in C order.
+ */
+export function runComponentRoots(runs: RunSet, shape: Shape3): Int32Array {
   const [n0, n1] = shape;
   const { rows, starts, ends, count } = runs;
-  if (count === 0) return runs;
-  const firstRun = new Int32Array(n0 * n1 + 1).fill(-1);
-  for (let r = count - 1; r >= 0; r--) firstRun[rows[r]] = r;
   const parent = new Int32Array(count);
   for (let r = 0; r < count; r++) parent[r] = r;
+  if (count === 0) return parent;
+  const firstRun = new Int32Array(n0 * n1 + 1).fill(-1);
+  for (let r = count - 1; r >= 0; r--) firstRun[rows[r]] = r;
   const find = (x: number): number => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]];
@@ -80,19 +83,14 @@ export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
     }
     return x;
   };
-  const union = (a: number, b: number) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra < rb) parent[rb] = ra;
-    else if (rb < ra) parent[ra] = rb;
-  };
   const linkRows = (r: number, otherRow: number) => {
-    let o = firstRun[otherRow];
-    if (o < 0) return;
-    for (; o < count && rows[o] === otherRow; o++) {
+    for (let o = firstRun[otherRow]; o >= 0 && o < count && rows[o] === otherRow; o++) {
       if (ends[o] <= starts[r]) continue;
       if (starts[o] >= ends[r]) break;
-      union(r, o);
+      const ra = find(r);
+      const rb = find(o);
+      if (ra < rb) parent[rb] = ra;
+      else if (rb < ra) parent[ra] = rb;
     }
   };
   for (let r = 0; r < count; r++) {
@@ -102,12 +100,29 @@ export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
     if (j > 0) linkRows(r, row - 1);
     if (i > 0) linkRows(r, row - n1);
   }
+  for (let r = 0; r < count; r++) parent[r] = find(r);
+  return parent;
+}
+
+/** Number of 6-connected components formed by a set of runs. */
+export function countRunComponents(runs: RunSet, shape: Shape3): number {
+  const roots = runComponentRoots(runs, shape);
+  let components = 0;
+  for (let r = 0; r < runs.count; r++) if (roots[r] === r) components++;
+  return components;
+}
+
+/** The runs of the largest 6-connected component. */
+export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
+  const { rows, starts, ends, count } = runs;
+  if (count === 0) return runs;
+  const roots = runComponentRoots(runs, shape);
   const size = new Float64Array(count);
-  for (let r = 0; r < count; r++) size[find(r)] += ends[r] - starts[r];
+  for (let r = 0; r < count; r++) size[roots[r]] += ends[r] - starts[r];
   let best = 0;
   for (let r = 1; r < count; r++) if (size[r] > size[best]) best = r;
   const keep = new RunBuilder();
-  for (let r = 0; r < count; r++) if (find(r) === best) keep.push(rows[r], starts[r], ends[r]);
+  for (let r = 0; r < count; r++) if (roots[r] === best) keep.push(rows[r], starts[r], ends[r]);
   return {
     rows: keep.rows.subarray(0, keep.count),
     starts: keep.starts.subarray(0, keep.count),

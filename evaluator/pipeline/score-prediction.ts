@@ -6,7 +6,7 @@
 import { EvaluatorError } from '../errors.ts';
 import { geometryMismatches } from '../io/check-geometry.ts';
 import type { ImageVolume } from '../io/image-volume.ts';
-import { foregroundRuns, largestComponentRuns, type RunSet } from '../kernels/largest-component.ts';
+import { countRunComponents, foregroundRuns, largestComponentRuns, type RunSet } from '../kernels/largest-component.ts';
 import {
   isBranchDetected,
   officialMetrics,
@@ -115,37 +115,7 @@ function leakage(gold: PreparedGold, lcc: RunSet, fileShape: Shape3): number {
     count: rows.length,
     voxels: 0,
   };
-  return countComponents(runs, fileShape);
-}
-
-/** Number of 6-connected components formed by runs. */
-function countComponents(runs: RunSet, shape: Shape3): number {
-  let pieces = 0;
-  let remaining = runs;
-  // peel off the largest component until nothing is left; leakage pieces are few
-  while (remaining.count > 0 && pieces < 10000) {
-    const largest = largestComponentRuns(remaining, shape);
-    pieces++;
-    const keep = new Set<number>();
-    for (let r = 0; r < largest.count; r++) keep.add(largest.rows[r] * 65536 + largest.starts[r]);
-    const rows: number[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    for (let r = 0; r < remaining.count; r++) {
-      if (keep.has(remaining.rows[r] * 65536 + remaining.starts[r])) continue;
-      rows.push(remaining.rows[r]);
-      starts.push(remaining.starts[r]);
-      ends.push(remaining.ends[r]);
-    }
-    remaining = {
-      rows: Int32Array.from(rows),
-      starts: Int32Array.from(starts),
-      ends: Int32Array.from(ends),
-      count: rows.length,
-      voxels: 0,
-    };
-  }
-  return pieces;
+  return countRunComponents(runs, fileShape);
 }
 
 export function checkPredictionGeometry(gold: PreparedGold, prediction: ImageVolume, name: string): void {

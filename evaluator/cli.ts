@@ -1,0 +1,129 @@
+/**
+ * `carina prepare` and `carina evaluate`: the evaluator on the command line.
+ *
+ *   carina prepare --gt GOLD --out DIR
+ *   carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...] [--max-voxels N]
+ *
+ * `evaluate` prints one JSON object per prediction per line on stdout (the keys of the official output first);
+ * progress goes to stderr as JSON lines. Any bad input: a one-line reason on stderr and exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  EvaluatorError,
+  logEvent,
+  prepareGold,
+  readPreparedGold,
+  readVolume,
+  scorePrediction,
+  writePreparedGold,
+  EVALUATOR_VERSION,
+  DEFAULT_MAX_VOXELS,
+  type CaseScore,
+  type PreparedGold,
+} from './index.ts';
+
+export const OFFICIAL_KEYS = [
+  'TD',
+  'BD',
+  'DSC',
+  'Precision',
+  'Sensitivity',
+  'Specificity',
+  'branches_total',
+  'branches_detected',
+  'skeleton_voxels',
+  'skeleton_in_pred',
+  'pred_voxels',
+  'pred_lcc_voxels',
+  'gt_lcc_voxels',
+  'intersection',
+] as const;
+
+/** The result line: official keys first, then the extras. */
+export function resultRecord(pred: string, score: CaseScore): Record<string, unknown> {
+  const record: Record<string, unknown> = { pred };
+  for (const key of OFFICIAL_KEYS) record[key] = score[key];
+  const { timings, ...rest } = score;
+  for (const [key, value] of Object.entries(rest)) if (!(key in record)) record[key] = value;
+  record.timings = timings;
+  record.evaluator_version = EVALUATOR_VERSION;
+  return record;
+}
+
+async function sha256(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+function maxVoxelsOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_VOXELS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new EvaluatorError('BAD_ARGUMENTS', `--max-voxels must be a positive integer, got "${value}"`);
+  return n;
+}
+
+async function prepareFromFile(path: string, maxVoxels: number): Promise<PreparedGold> {
+  const started = performance.now();
+  const label = await readVolume(path, { maxVoxels });
+  const prepared = await prepareGold(label, {
+    sourceSha256: await sha256(path),
+    onProgress: (stage) => logEvent('info', 'prepare', { gt: path, stage }),
+  });
+  logEvent('info', 'prepared', {
+    gt: path,
+    ms: Math.round(performance.now() - started),
+    branches: prepared.branches.officialCount,
+    skeleton_voxels: prepared.skeletonVoxels,
+  });
+  return prepared;
+}
+
+async function prepareCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { gt: { type: 'string' }, out: { type: 'string' }, 'max-voxels': { type: 'string' } },
+  });
+  if (!values.gt || !values.out) throw new EvaluatorError('BAD_ARGUMENTS', 'usage: carina prepare --gt GOLD --out DIR');
+  const prepared = await prepareFromFile(values.gt, maxVoxelsOption(values['max-voxels']));
+  await writePreparedGold(values.out, prepared);
+  return 0;
+}
+
+async function evaluateCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      gt: { type: 'string' },
+      prepared: { type: 'string' },
+      pred: { type: 'string', multiple: true },
+      'max-voxels': { type: 'string' },
+    },
+  });
+  const preds = values.pred ?? [];
+  if ((!values.gt && !values.prepared) || (values.gt && values.prepared) || preds.length === 0) {
+    throw new EvaluatorError('BAD_ARGUMENTS', 'usage: carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...]');
+  }
+  const maxVoxels = maxVoxelsOption(values['max-voxels']);
+  const gold = values.gt ? await prepareFromFile(values.gt, maxVoxels) : await readPreparedGold(values.prepared!);
+  let failures = 0;
+  for (const pred of preds) {
+    try {
+      const started = performance.now();
+      const volume = await readVolume(pred, { maxVoxels });
+      const score = await scorePrediction(gold, volume, pred);
+      process.stdout.write(JSON.stringify(resultRecord(pred, score)) + '\n');
+      logEvent('info', 'scored', { pred, ms: Math.round(performance.now() - started) });
+    } catch (error) {
+      if (!(error instanceof EvaluatorError)) throw error;
+      failures++;
+      process.stderr.write(`carina: ${error.code}: ${error.message}\n`);
+    }
+  }
+  return failures > 0 ? 2 : 0;
+}
+
+export const evaluatorCommands: Record<string, (args: string[]) => Promise<number>> = {
+  prepare: prepareCommand,
+  evaluate: evaluateCommand,
+};

@@ -1,0 +1,23 @@
+/**
+ * The evaluator's public surface: the server, the worker, the seed and the CLI import from here only.
+ */
+export { EvaluatorError, type EvaluatorErrorCode } from './errors.ts';
+export type { ImageVolume, ImageGeometry, ComponentType, VoxelArray } from './io/image-volume.ts';
+export { describeSize } from './io/image-volume.ts';
+export { readVolume, DEFAULT_MAX_VOXELS, type ReadVolumeOptions } from './io/read-volume.ts';
+export { writeWithItk as writeVolume } from './io/itk-volume.ts';
+export { geometryMismatches, DEFAULT_GEOMETRY_TOLERANCE, type GeometryTolerance } from './io/check-geometry.ts';
+export { prepareGold, type PrepareOptions } from './pipeline/prepare-gold.ts';
+export type { PreparedGold, BranchTable } from './pipeline/prepared-gold.ts';
+export {
+  writePreparedGold,
+  readPreparedGold,
+  encodePreparedGold,
+  decodePreparedGold,
+  preparedSummary,
+  PREPARED_GOLD_FILE,
+} from './pipeline/prepared-gold-file.ts';
+export { scorePrediction, type CaseScore, type GenerationDetection } from './pipeline/score-prediction.ts';
+export { officialMetrics, unroundedMetrics, type MetricCounts } from './metrics/atm22-metrics.ts';
+export { EVALUATOR_VERSION } from './version.ts';
+export { logEvent } from './log.ts';

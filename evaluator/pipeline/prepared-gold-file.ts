@@ -1,0 +1,173 @@
+/**
+ * The prepared gold standard on disk: one versioned binary file.
+ *
+ *   bytes 0-7   magic "CARINAPG"
+ *   bytes 8-11  format version (uint32 LE)
+ *   bytes 12-15 header length H (uint32 LE)
+ *   H bytes     header, UTF-8 JSON: geometry, crop, counts, branch tables, timings, provenance
+ *   rest        gzip of: voxel classes over the crop (uint8, logical C order), then the branch label of each
+ *               gold voxel in C order (int32 LE)
+ *
+ * A file of another version or a damaged file is refused with BAD_PREPARED_GOLD; the caller re-prepares.
+ */
+import { readFile, writeFile, mkdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { EvaluatorError } from '../errors.ts';
+import { PREPARED_GOLD_VERSION, type PreparedGold } from './prepared-gold.ts';
+
+const MAGIC = 'CARINAPG';
+export const PREPARED_GOLD_FILE = 'prepared-gold.bin';
+export const PREPARED_SUMMARY_FILE = 'prepared-gold.json';
+
+interface Header {
+  version: number;
+  geometry: PreparedGold['geometry'];
+  crop: PreparedGold['crop'];
+  labelVoxels: number;
+  goldVoxels: number;
+  skeletonVoxels: number;
+  segmentCount: number;
+  refinementPasses: number;
+  branches: {
+    count: number;
+    officialCount: number;
+    trachea: number;
+    generation: number[];
+    parent: number[];
+    skeletonVoxels: number[];
+    voxels: number[];
+  };
+  sourceSha256?: string;
+  timings: PreparedGold['timings'];
+}
+
+export function encodePreparedGold(gold: PreparedGold): Buffer {
+  const b = gold.branches;
+  const header: Header = {
+    version: PREPARED_GOLD_VERSION,
+    geometry: gold.geometry,
+    crop: gold.crop,
+    labelVoxels: gold.labelVoxels,
+    goldVoxels: gold.goldVoxels,
+    skeletonVoxels: gold.skeletonVoxels,
+    segmentCount: gold.segmentCount,
+    refinementPasses: gold.refinementPasses,
+    branches: {
+      count: b.count,
+      officialCount: b.officialCount,
+      trachea: b.trachea,
+      generation: Array.from(b.generation),
+      parent: Array.from(b.parent),
+      skeletonVoxels: Array.from(b.skeletonVoxels),
+      voxels: Array.from(b.voxels),
+    },
+    sourceSha256: gold.sourceSha256,
+    timings: gold.timings,
+  };
+  const labels = new Int32Array(gold.goldVoxels);
+  let n = 0;
+  for (let v = 0; v < gold.voxelClass.length; v++) if (gold.voxelClass[v]) labels[n++] = gold.branch[v];
+  const payload = Buffer.concat([
+    Buffer.from(gold.voxelClass.buffer, gold.voxelClass.byteOffset, gold.voxelClass.byteLength),
+    Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength),
+  ]);
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(16);
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(PREPARED_GOLD_VERSION, 8);
+  prefix.writeUInt32LE(json.length, 12);
+  return Buffer.concat([prefix, json, gzipSync(payload, { level: 6 })]);
+}
+
+export function decodePreparedGold(bytes: Buffer, source = 'prepared gold standard'): PreparedGold {
+  const bad = (why: string) => new EvaluatorError('BAD_PREPARED_GOLD', `${source}: ${why}; prepare the gold standard again`);
+  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== MAGIC) throw bad('not a Carina prepared gold standard');
+  const version = bytes.readUInt32LE(8);
+  if (version !== PREPARED_GOLD_VERSION) throw bad(`format version ${version}, this evaluator reads ${PREPARED_GOLD_VERSION}`);
+  const headerLength = bytes.readUInt32LE(12);
+  let header: Header;
+  let payload: Buffer;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 16, 16 + headerLength)) as Header;
+    payload = gunzipSync(bytes.subarray(16 + headerLength));
+  } catch (error) {
+    throw bad(`damaged file (${(error as Error).message})`);
+  }
+  const cropVoxels = header.crop.shape[0] * header.crop.shape[1] * header.crop.shape[2];
+  if (payload.length !== cropVoxels + 4 * header.goldVoxels) throw bad('payload size does not match its header');
+  const voxelClass = new Uint8Array(cropVoxels);
+  voxelClass.set(payload.subarray(0, cropVoxels));
+  const labels = new Int32Array(payload.buffer.slice(payload.byteOffset + cropVoxels, payload.byteOffset + payload.length));
+  const branch = new Int32Array(cropVoxels);
+  let n = 0;
+  for (let v = 0; v < cropVoxels; v++) if (voxelClass[v]) branch[v] = labels[n++];
+  const b = header.branches;
+  return {
+    version,
+    geometry: header.geometry,
+    crop: header.crop,
+    labelVoxels: header.labelVoxels,
+    goldVoxels: header.goldVoxels,
+    skeletonVoxels: header.skeletonVoxels,
+    segmentCount: header.segmentCount,
+    refinementPasses: header.refinementPasses,
+    voxelClass,
+    branch,
+    branches: {
+      count: b.count,
+      officialCount: b.officialCount,
+      trachea: b.trachea,
+      generation: Int32Array.from(b.generation),
+      parent: Int32Array.from(b.parent),
+      skeletonVoxels: Int32Array.from(b.skeletonVoxels),
+      voxels: Int32Array.from(b.voxels),
+    },
+    sourceSha256: header.sourceSha256,
+    timings: header.timings,
+  };
+}
+
+/** A readable summary beside the binary: counts and the branch table. */
+export function preparedSummary(gold: PreparedGold): object {
+  const b = gold.branches;
+  return {
+    version: gold.version,
+    size: gold.geometry.size,
+    spacing: gold.geometry.spacing,
+    label_voxels: gold.labelVoxels,
+    gt_lcc_voxels: gold.goldVoxels,
+    skeleton_voxels: gold.skeletonVoxels,
+    segments: gold.segmentCount,
+    branches_total: b.officialCount,
+    trachea: b.trachea,
+    source_sha256: gold.sourceSha256,
+    timings: gold.timings,
+    branches: Array.from({ length: b.count }, (_, n) => ({
+      id: n + 1,
+      generation: b.generation[n + 1],
+      parent: b.parent[n + 1],
+      skeleton_voxels: b.skeletonVoxels[n + 1],
+      voxels: b.voxels[n + 1],
+    })),
+  };
+}
+
+export async function writePreparedGold(dir: string, gold: PreparedGold): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, PREPARED_GOLD_FILE);
+  await writeFile(target + '.tmp', encodePreparedGold(gold));
+  await rename(target + '.tmp', target); // never leave a half-written cache behind
+  await writeFile(join(dir, PREPARED_SUMMARY_FILE), JSON.stringify(preparedSummary(gold), null, 1) + '\n');
+}
+
+export async function readPreparedGold(dir: string): Promise<PreparedGold> {
+  const path = join(dir, PREPARED_GOLD_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new EvaluatorError('FILE_NOT_FOUND', `${path}: no prepared gold standard here (run "carina prepare" first)`);
+  }
+  return decodePreparedGold(bytes, path);
+}

@@ -1,0 +1,21 @@
+/** The real ATM'22 reference cases, read in place from ../shared (never copied into the repository). */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/atm22/cases/', import.meta.url));
+
+export interface ExpectedPair {
+  readonly case: string;
+  readonly gold: string;
+  readonly pred: string;
+  readonly [key: string]: string | number;
+}
+
+export function expectedPairs(): ExpectedPair[] {
+  return (JSON.parse(readFileSync(join(REFERENCE_DIR, 'expected.json'), 'utf8')) as { pairs: ExpectedPair[] }).pairs;
+}
+
+export function referencePath(relative: string): string {
+  return join(REFERENCE_DIR, relative);
+}
