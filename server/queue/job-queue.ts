@@ -1,0 +1,91 @@
+/**
+ * The job queue: a thin layer on pg-boss 10 (PostgreSQL is the single source of truth, so jobs live beside the
+ * rows that need them and can be enqueued in the same transaction). Two queues:
+ * - `prepare-gold` {goldStandardId}: prepare a gold standard once and cache it;
+ * - `evaluate-case` {evaluationId}: score one (submission, case).
+ * Retries, time-out (expiry) and the failed state are pg-boss's; Carina's own tables keep the status and reason
+ * people see.
+ */
+import PgBoss from 'pg-boss';
+import type { PoolClient } from '../db/pool.ts';
+
+export const QUEUE_NAMES = { prepareGold: 'prepare-gold', evaluateCase: 'evaluate-case' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface JobPayloads {
+  'prepare-gold': { goldStandardId: number };
+  'evaluate-case': { evaluationId: number };
+}
+
+export interface JobContext {
+  readonly jobId: string;
+  /** Retries already used (0 on the first attempt). */
+  readonly retryCount: number;
+  readonly retryLimit: number;
+}
+
+export interface QueueOptions {
+  readonly timeoutS: number;
+  readonly retries: number;
+  /** How often expired jobs of dead workers are noticed (pg-boss maintenance). */
+  readonly maintenanceIntervalS?: number;
+  readonly pollingIntervalS?: number;
+}
+
+export interface JobQueue {
+  send<Q extends QueueName>(queue: Q, data: JobPayloads[Q], client?: PoolClient): Promise<string | null>;
+  work<Q extends QueueName>(queue: Q, handler: (data: JobPayloads[Q], context: JobContext) => Promise<void>): Promise<void>;
+  /** Stops fetching; with `graceful`, waits for running handlers first. */
+  stop(graceful?: boolean): Promise<void>;
+  /** Jobs waiting and running per queue (for status and metrics). */
+  depth(queue: QueueName): Promise<{ waiting: number; active: number }>;
+}
+
+export async function startJobQueue(connectionString: string, options: QueueOptions): Promise<JobQueue> {
+  const boss = new PgBoss({
+    connectionString,
+    max: 4,
+    schema: 'pgboss',
+    maintenanceIntervalSeconds: options.maintenanceIntervalS ?? 60,
+  });
+  boss.on('error', () => undefined); // connection blips: pg-boss retries on its own
+  await boss.start();
+  for (const name of Object.values(QUEUE_NAMES)) {
+    await boss.createQueue(name, {
+      name,
+      retryLimit: options.retries,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: options.timeoutS,
+    });
+  }
+  return {
+    async send(queue, data, client) {
+      const db = client ? { executeSql: (text: string, values: unknown[]) => client.query(text, values) } : undefined;
+      return boss.send(queue, data as object, {
+        retryLimit: options.retries,
+        expireInSeconds: options.timeoutS,
+        ...(db ? { db } : {}),
+      });
+    },
+    async work(queue, handler) {
+      await boss.work<JobPayloads[typeof queue]>(
+        queue,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalS ?? 1 },
+        async (jobs) => {
+          for (const job of jobs) {
+            await handler(job.data, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          }
+        },
+      );
+    },
+    async stop(graceful = true) {
+      await boss.stop({ graceful, wait: true, timeout: graceful ? options.timeoutS * 1000 : 1000 });
+    },
+    async depth(queue) {
+      const q = await boss.getQueueSize(queue, { before: 'active' });
+      const all = await boss.getQueueSize(queue);
+      return { waiting: q, active: Math.max(0, all - q) };
+    },
+  };
+}

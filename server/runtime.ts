@@ -1,0 +1,55 @@
+/**
+ * Wiring shared by the entry points: the database (embedded or DATABASE_URL), migrations, storage and the queue.
+ */
+import { join } from 'node:path';
+import { logEvent } from '../evaluator/index.ts';
+import type { AppDeps } from './app-deps.ts';
+import { hashPassword } from './auth/secrets.ts';
+import { upsertAdmin } from './auth/store.ts';
+import type { Config } from './config.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded-postgres.ts';
+import { migrate } from './db/migrate.ts';
+import { createPool } from './db/pool.ts';
+import { startJobQueue, type QueueOptions } from './queue/job-queue.ts';
+import { LocalStorage } from './storage/local-storage.ts';
+
+export interface Runtime extends AppDeps {
+  readonly databaseUrl: string;
+  readonly embedded?: RunningPostgres;
+  close(): Promise<void>;
+}
+
+export async function databaseUrlFor(config: Config): Promise<{ url: string; embedded?: RunningPostgres }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'));
+  return { url: embedded.url, embedded };
+}
+
+export function queueOptions(config: Config): QueueOptions {
+  return { timeoutS: config.evaluationTimeoutS, retries: config.evaluationRetries, maintenanceIntervalS: config.maintenanceIntervalS };
+}
+
+export async function startRuntime(config: Config, databaseUrl?: string): Promise<Runtime> {
+  const { url, embedded } = databaseUrl ? { url: databaseUrl, embedded: undefined } : await databaseUrlFor(config);
+  const db = createPool(url);
+  await migrate(db);
+  const storage = await new LocalStorage(config.storageDir).init();
+  const queue = await startJobQueue(url, queueOptions(config));
+  if (config.organiser) {
+    await upsertAdmin(db, config.organiser.email, await hashPassword(config.organiser.password));
+    logEvent('info', 'organiser account ready', { email: config.organiser.email });
+  }
+  return {
+    config,
+    db,
+    storage,
+    queue,
+    databaseUrl: url,
+    embedded,
+    async close() {
+      await queue.stop(false).catch(() => undefined);
+      await db.end().catch(() => undefined);
+      await embedded?.stop().catch(() => undefined);
+    },
+  };
+}

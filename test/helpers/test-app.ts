@@ -1,0 +1,142 @@
+/**
+ * The real app on a real port, with a fresh migrated database, a temporary storage folder and the real queue;
+ * plus a small HTTP agent that keeps the session cookie and sends the CSRF token like the browser client does.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createApp } from '../../server/app.ts';
+import type { AppDeps } from '../../server/app-deps.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import type { Pool } from '../../server/db/pool.ts';
+import { startJobQueue } from '../../server/queue/job-queue.ts';
+import { queueOptions } from '../../server/runtime.ts';
+import { LocalStorage } from '../../server/storage/local-storage.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  /** Send the CSRF header (default true when the agent has a session). */
+  csrf?: boolean;
+  headers?: Record<string, string>;
+}
+
+export class Agent {
+  private cookie?: string;
+  private csrfToken?: string;
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrfToken && options.csrf !== false) headers['x-csrf-token'] = this.csrfToken;
+    let payload: FormData | string | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) {
+      const match = /carina_session=([^;]*)/.exec(setCookie);
+      if (match) this.cookie = match[1] ? `carina_session=${match[1]}` : undefined;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    const reply: Reply = { status: res.status, headers: res.headers, body: parsed, text };
+    if (reply.body && typeof reply.body === 'object' && 'csrfToken' in reply.body && reply.body.csrfToken) {
+      this.csrfToken = reply.body.csrfToken as string;
+    }
+    return reply;
+  }
+
+  get(path: string, options?: RequestOptions) {
+    return this.request('GET', path, undefined, options);
+  }
+  post(path: string, body?: unknown, options?: RequestOptions) {
+    return this.request('POST', path, body ?? {}, options);
+  }
+  patch(path: string, body?: unknown, options?: RequestOptions) {
+    return this.request('PATCH', path, body ?? {}, options);
+  }
+  delete(path: string, options?: RequestOptions) {
+    return this.request('DELETE', path, undefined, options);
+  }
+
+  /** multipart/form-data upload of files from disk (field name `files` unless given) plus text fields. */
+  upload(path: string, files: Array<string | { path: string; name?: string; field?: string }>, fields: Record<string, string> = {}, options?: RequestOptions) {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    for (const file of files) {
+      const f = typeof file === 'string' ? { path: file } : file;
+      form.append(f.field ?? 'files', new Blob([readFileSync(f.path)]), f.name ?? basename(f.path));
+    }
+    return this.request('POST', path, form, options);
+  }
+
+  /** Registers a user and keeps the session. */
+  async register(email: string, password = 'password123', displayName = email.split('@')[0]): Promise<Reply> {
+    const reply = await this.post('/api/auth/register', { email, password, displayName });
+    if (reply.status !== 201) throw new Error(`register ${email}: ${reply.status} ${reply.text}`);
+    return reply;
+  }
+
+  async login(email: string, password = 'password123'): Promise<Reply> {
+    const reply = await this.post('/api/auth/login', { email, password });
+    if (reply.status !== 200) throw new Error(`login ${email}: ${reply.status} ${reply.text}`);
+    return reply;
+  }
+}
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly db: Pool;
+  readonly deps: AppDeps;
+  readonly database: TestDatabase;
+  readonly storageDir: string;
+  agent(options?: { token?: string }): Agent;
+  close(keepDatabase?: boolean): Promise<void>;
+}
+
+export async function createTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(label);
+  const storageDir = mkdtempSync(join(tmpdir(), 'carina-storage-'));
+  const config: Config = loadConfig({ STORAGE_DIR: storageDir, DATABASE_URL: database.url, LOGIN_ATTEMPTS_PER_MINUTE: '10', ...env });
+  const storage = await new LocalStorage(config.storageDir).init();
+  const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
+  const deps: AppDeps = { config, db: database.pool, storage, queue };
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    baseUrl,
+    db: database.pool,
+    deps,
+    database,
+    storageDir,
+    agent: (options = {}) => new Agent(baseUrl, options.token),
+    async close(keepDatabase = false) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await queue.stop(false).catch(() => undefined);
+      await database.dispose(keepDatabase);
+      rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+}
