@@ -2,6 +2,9 @@
  * Every format through itk-wasm (`@itk-wasm/image-io`): NRRD, MetaImage, NIfTI and the rest ITK reads. The only
  * module that touches itk-wasm types; callers get an `ImageVolume`.
  */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { readImageNode, writeImageNode } from '@itk-wasm/image-io';
 import { Image, ImageType, IntTypes, FloatTypes, PixelTypes } from 'itk-wasm';
 import { EvaluatorError } from '../errors.ts';
@@ -57,10 +60,48 @@ export async function readWithItk(path: string, maxVoxels: number, headerOnly = 
   } catch (error) {
     throw readFailure(path, error);
   }
+  const rawBytes = await uncompressedPayloadBytes(path);
+  if (rawBytes !== undefined && image.data && rawBytes < count * image.data.BYTES_PER_ELEMENT) {
+    // itk-wasm pads a short raw file with zeros instead of failing
+    throw new EvaluatorError('TRUNCATED_IMAGE', `${path}: holds ${rawBytes} bytes, fewer than the ${count * image.data.BYTES_PER_ELEMENT} bytes of voxel data its header announces (truncated file)`);
+  }
   if (!image.data || image.data.length < count) {
     throw new EvaluatorError('TRUNCATED_IMAGE', `${path}: holds fewer voxels than its header announces (truncated file)`);
   }
   return { ...toVolume(image, path), data: image.data as VoxelArray };
+}
+
+/** Decompressed size of a whole gzip file, or 0 when the stream ends early (so the caller reports truncation). */
+async function gzipPayloadBytes(path: string): Promise<number> {
+  let total = 0;
+  try {
+    for await (const chunk of createReadStream(path).pipe(createGunzip())) total += (chunk as Buffer).length;
+  } catch {
+    return 0;
+  }
+  return total;
+}
+
+/**
+ * The file's size when its voxel data is stored raw in the same file (uncompressed .nii, NRRD with
+ * `encoding: raw`, MetaImage without `CompressedData = True`); undefined when compressed or detached.
+ */
+async function uncompressedPayloadBytes(path: string): Promise<number | undefined> {
+  const lower = path.toLowerCase();
+  const size = (await stat(path)).size;
+  if (lower.endsWith('.nii')) return size;
+  if (lower.endsWith('.gz')) return gzipPayloadBytes(path);
+  if (!lower.endsWith('.nrrd') && !lower.endsWith('.mha')) return undefined;
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const text = head.subarray(0, bytesRead).toString('latin1');
+    if (lower.endsWith('.nrrd')) return /^encoding:\s*raw\s*$/im.test(text) && !/^data file:/im.test(text) ? size : undefined;
+    return /CompressedData\s*=\s*True/i.test(text) || /ElementDataFile\s*=\s*(?!LOCAL)/i.test(text) ? undefined : size;
+  } finally {
+    await handle.close();
+  }
 }
 
 const COMPONENT_TYPES: Record<ComponentType, string> = {

@@ -173,11 +173,8 @@ function geometry(header: NiftiHeader): Pick<ImageVolume, 'spacing' | 'origin' |
     offset = [...header.qoffset];
   }
   if (columns === null) {
-    columns = [
-      [1, 0, 0],
-      [0, 1, 0],
-      [0, 0, 1],
-    ];
+    // neither qform nor sform: ITK reads the file as Analyze 7.5, identity direction without the RAS → LPS flip
+    return { spacing, origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
   }
   const lps = [-1, -1, 1];
   const direction: number[] = [];
