@@ -34,5 +34,5 @@ export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => 
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+  next(new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0]}`));
 };

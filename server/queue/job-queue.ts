@@ -9,12 +9,20 @@
 import PgBoss from 'pg-boss';
 import type { PoolClient } from '../db/pool.ts';
 
-export const QUEUE_NAMES = { prepareGold: 'prepare-gold', evaluateCase: 'evaluate-case' } as const;
+export const QUEUE_NAMES = {
+  prepareGold: 'prepare-gold',
+  evaluateCase: 'evaluate-case',
+  /** Jobs that exhausted their retries (including time-outs of dead workers) land here with their payload. */
+  prepareGoldDead: 'prepare-gold-dead',
+  evaluateCaseDead: 'evaluate-case-dead',
+} as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface JobPayloads {
   'prepare-gold': { goldStandardId: number };
   'evaluate-case': { evaluationId: number };
+  'prepare-gold-dead': { goldStandardId: number };
+  'evaluate-case-dead': { evaluationId: number };
 }
 
 export interface JobContext {
@@ -33,7 +41,7 @@ export interface QueueOptions {
 }
 
 export interface JobQueue {
-  send<Q extends QueueName>(queue: Q, data: JobPayloads[Q], client?: PoolClient): Promise<string | null>;
+  send<Q extends QueueName>(queue: Q, data: JobPayloads[Q], client?: PoolClient, delayS?: number): Promise<string | null>;
   work<Q extends QueueName>(queue: Q, handler: (data: JobPayloads[Q], context: JobContext) => Promise<void>): Promise<void>;
   /** Stops fetching; with `graceful`, waits for running handlers first. */
   stop(graceful?: boolean): Promise<void>;
@@ -50,21 +58,30 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
   });
   boss.on('error', () => undefined); // connection blips: pg-boss retries on its own
   await boss.start();
-  for (const name of Object.values(QUEUE_NAMES)) {
-    await boss.createQueue(name, {
+  const deadLetters: Partial<Record<QueueName, QueueName>> = {
+    'prepare-gold': QUEUE_NAMES.prepareGoldDead,
+    'evaluate-case': QUEUE_NAMES.evaluateCaseDead,
+  };
+  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase]) {
+    const settings = {
       name,
       retryLimit: options.retries,
       retryDelay: 2,
       retryBackoff: true,
       expireInSeconds: options.timeoutS,
-    });
+      ...(deadLetters[name] ? { deadLetter: deadLetters[name] } : {}),
+    };
+    if (await boss.getQueue(name)) await boss.updateQueue(name, settings);
+    else await boss.createQueue(name, settings);
   }
   return {
-    async send(queue, data, client) {
+    async send(queue, data, client, delayS) {
       const db = client ? { executeSql: (text: string, values: unknown[]) => client.query(text, values) } : undefined;
       return boss.send(queue, data as object, {
         retryLimit: options.retries,
         expireInSeconds: options.timeoutS,
+        ...(delayS ? { startAfter: delayS } : {}),
+        ...(deadLetters[queue] ? { deadLetter: deadLetters[queue] } : {}),
         ...(db ? { db } : {}),
       });
     },
