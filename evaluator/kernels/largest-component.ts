@@ -2,8 +2,8 @@
  * The largest 6-connected component of a binary volume, found over runs of foreground along the fastest axis.
  *
  * Memory grows with the number of runs, not voxels, so a full 512×512×700 prediction costs one linear scan and a
- * few megabytes. Equal-sized largest components: the one met first in C order wins (`scipy`'s argsort leaves that
- * case unspecified; it does not occur in real masks). Input: values > 0 are foreground; it is not modified.
+ * few megabytes. Equal-sized largest components are resolved as the official code does (see `breakSizeTie`).
+ * Input: values > 0 are foreground; it is not modified.
  */
 import type { Shape3 } from '../volume/shape.ts';
 
@@ -112,6 +112,36 @@ export function countRunComponents(runs: RunSet, shape: Shape3): number {
   return components;
 }
 
+/**
+ * Equal-sized largest components: the official code takes the last of them after a stable argsort of sizes, i.e.
+ * the one whose label is highest in SciPy's numbering — the one whose first voxel comes last in NumPy's C order.
+ * Runs come from a file-order volume (shape [nz, ny, nx], runs along x), whose NumPy C order is x, then y, then z.
+ */
+function breakSizeTie(runs: RunSet, roots: Int32Array, size: Float64Array, best: number, shape: Shape3): number {
+  const tied = new Set<number>();
+  for (let r = 0; r < runs.count; r++) if (roots[r] === r && size[r] === size[best]) tied.add(r);
+  if (tied.size < 2) return best;
+  const n1 = shape[1];
+  const first = new Map<number, [number, number, number]>();
+  for (let r = 0; r < runs.count; r++) {
+    if (!tied.has(roots[r])) continue;
+    const key: [number, number, number] = [runs.starts[r], runs.rows[r] % n1, Math.floor(runs.rows[r] / n1)];
+    const seen = first.get(roots[r]);
+    if (!seen || key[0] < seen[0] || (key[0] === seen[0] && (key[1] < seen[1] || (key[1] === seen[1] && key[2] < seen[2])))) {
+      first.set(roots[r], key);
+    }
+  }
+  let winner = best;
+  let winnerKey = first.get(best)!;
+  for (const [root, key] of first) {
+    if (key[0] > winnerKey[0] || (key[0] === winnerKey[0] && (key[1] > winnerKey[1] || (key[1] === winnerKey[1] && key[2] > winnerKey[2])))) {
+      winner = root;
+      winnerKey = key;
+    }
+  }
+  return winner;
+}
+
 /** The runs of the largest 6-connected component. */
 export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
   const { rows, starts, ends, count } = runs;
@@ -121,6 +151,7 @@ export function largestComponentRuns(runs: RunSet, shape: Shape3): RunSet {
   for (let r = 0; r < count; r++) size[roots[r]] += ends[r] - starts[r];
   let best = 0;
   for (let r = 1; r < count; r++) if (size[r] > size[best]) best = r;
+  best = breakSizeTie(runs, roots, size, best, shape);
   const keep = new RunBuilder();
   for (let r = 0; r < count; r++) if (roots[r] === best) keep.push(rows[r], starts[r], ends[r]);
   return {
