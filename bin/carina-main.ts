@@ -1,18 +1,23 @@
 /** Dispatches `carina <command> ...` to the part that owns the command. */
 import { EvaluatorError } from '../evaluator/index.ts';
 import { evaluatorCommands } from '../evaluator/cli.ts';
+import { clientCommands, CLIENT_USAGE } from '../server/cli/commands.ts';
 
 const USAGE = `usage: carina <command> [options]
 commands:
   prepare   --gt GOLD --out DIR                       prepare a gold standard once (cached form)
-  evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each`;
+  evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each
+${CLIENT_USAGE}`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { ...evaluatorCommands, ...clientCommands };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  const run = command ? evaluatorCommands[command] : undefined;
+  const run = command ? commands[command] : undefined;
   if (!run) {
-    process.stderr.write(command && command !== '--help' ? `carina: unknown command "${command}"\n${USAGE}\n` : `${USAGE}\n`);
-    return command && command !== '--help' ? 2 : 0;
+    const asked = !command || command === '--help' || command === 'help';
+    process.stderr.write(asked ? `${USAGE}\n` : `carina: unknown command "${command}"\n${USAGE}\n`);
+    return asked ? 0 : 2;
   }
   try {
     return await run(args);

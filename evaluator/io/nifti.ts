@@ -240,8 +240,20 @@ export interface NiftiReadOptions {
   readonly headerOnly?: boolean;
 }
 
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readNifti(path: string, options: NiftiReadOptions): Promise<ImageVolume> {
-  const gz = /\.gz$/i.test(path);
+  // by content, not name: stored files are named by their sha256
+  const gz = await isGzip(path);
   const header = parseHeader(await readHeaderBytes(path, gz), path);
   const size = spatialSize(header, path);
   const kind = DATATYPES[header.datatype];

@@ -4,7 +4,9 @@
  * a non-image, a truncated file, a non-3D image or more voxels than `maxVoxels` with an `EvaluatorError` naming
  * the file.
  */
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EvaluatorError } from '../errors.ts';
 import type { ImageVolume } from './image-volume.ts';
 import { isNiftiPath, readNifti } from './nifti.ts';
@@ -19,6 +21,30 @@ export interface ReadVolumeOptions {
   readonly headerOnly?: boolean;
   /** Read through itk-wasm even for NIfTI (used to cross-check the fast reader). */
   readonly forceItk?: boolean;
+  /**
+   * The file's name as uploaded, whose extension tells the format when `path` has none (stored files are named by
+   * their sha256). Error messages still name `path`.
+   */
+  readonly fileName?: string;
+}
+
+const ITK_EXTENSIONS = /(\.nii\.gz|\.nii|\.nrrd|\.nhdr|\.mha|\.mhd)$/i;
+
+/** itk-wasm chooses its reader by extension: give it a link that has the right one. */
+async function readWithItkAs(path: string, fileName: string, maxVoxels: number, headerOnly?: boolean): Promise<ImageVolume> {
+  const extension = ITK_EXTENSIONS.exec(fileName)?.[1];
+  if (!extension || ITK_EXTENSIONS.test(path)) return readWithItk(path, maxVoxels, headerOnly);
+  const dir = await mkdtemp(join(tmpdir(), 'carina-read-'));
+  const link = join(dir, `volume${extension.toLowerCase()}`);
+  try {
+    await symlink(resolve(path), link);
+    return await readWithItk(link, maxVoxels, headerOnly);
+  } catch (error) {
+    if (error instanceof EvaluatorError) throw new EvaluatorError(error.code, error.message.split(link).join(path));
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<ImageVolume> {
@@ -30,8 +56,9 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
     if (error instanceof EvaluatorError) throw error;
     throw new EvaluatorError('FILE_NOT_FOUND', `${path}: no such file`);
   }
-  if (isNiftiPath(path) && !options.forceItk) {
+  const name = options.fileName ?? path;
+  if (isNiftiPath(name) && !options.forceItk) {
     return readNifti(path, { maxVoxels, headerOnly: options.headerOnly });
   }
-  return readWithItk(path, maxVoxels, options.headerOnly);
+  return readWithItkAs(path, name, maxVoxels, options.headerOnly);
 }

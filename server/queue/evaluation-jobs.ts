@@ -31,11 +31,9 @@ import {
   markEvaluationFailed,
   markEvaluationRetrying,
   markEvaluationRunning,
-  markGoldFailed,
-  markGoldReady,
-  markGoldRunning,
   reportProgress,
 } from './evaluation-store.ts';
+import { markGoldFailed, markGoldReady, markGoldRunning } from '../challenges/gold-store.ts';
 import { PreparedGoldCache } from './prepared-gold-cache.ts';
 
 const WORKER_ID = `${hostname()}:${process.pid}`;
@@ -52,7 +50,7 @@ export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, c
   await markGoldRunning(deps.db, gold.id);
   const started = performance.now();
   try {
-    const volume = await readVolume(await deps.storage.blobPath(gold.sha256), { maxVoxels: deps.config.maxVoxels });
+    const volume = await readVolume(await deps.storage.blobPath(gold.sha256), { maxVoxels: deps.config.maxVoxels, fileName: gold.file_name });
     const prepared = await prepareGold(volume, {
       sourceSha256: gold.sha256,
       onProgress: (stage) => logEvent('info', 'preparing gold standard', { goldStandardId, case: gold.case_name, stage }),
@@ -60,7 +58,7 @@ export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, c
     const key = `prepared/${gold.id}/${PREPARED_GOLD_FILE}`;
     await deps.storage.putObject(key, encodePreparedGold(prepared));
     const { branches: _branches, ...summary } = preparedSummary(prepared) as Record<string, unknown>;
-    await inTransaction(deps.db, (client) => markGoldReady(client, gold.id, key, summary));
+    await markGoldReady(deps.db, gold.id, key, summary);
     logEvent('info', 'gold standard ready', { goldStandardId, case: gold.case_name, ms: Math.round(performance.now() - started) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -92,7 +90,10 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
   try {
     const prepared = await deps.goldCache.get(gold.prepared_key);
     await reportProgress(deps.db, evaluationId, 'reading');
-    const volume = await readVolume(await deps.storage.blobPath(evaluation.pred_sha256), { maxVoxels: deps.config.maxVoxels });
+    const volume = await readVolume(await deps.storage.blobPath(evaluation.pred_sha256), {
+      maxVoxels: deps.config.maxVoxels,
+      fileName: evaluation.pred_name,
+    });
     await reportProgress(deps.db, evaluationId, 'scoring');
     const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${evaluation.pred_name})`);
     const provenance = {

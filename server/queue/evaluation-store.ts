@@ -142,34 +142,16 @@ export interface GoldJobRow {
   case_name: string;
   version: number;
   sha256: string;
+  file_name: string;
   status: 'queued' | 'running' | 'ready' | 'failed';
 }
 
 export async function loadGoldJob(db: Pool, goldId: number): Promise<GoldJobRow | undefined> {
   return (
     await db.query<GoldJobRow>(
-      `select g.id, g.case_id, c.name as case_name, g.version, g.sha256, g.status
+      `select g.id, g.case_id, c.name as case_name, g.version, g.sha256, g.file_name, g.status
        from gold_standards g join cases c on c.id = g.case_id where g.id = $1`,
       [goldId],
     )
   ).rows[0];
-}
-
-export async function markGoldRunning(db: Pool, goldId: number): Promise<void> {
-  await db.query(`update gold_standards set status = 'running', error_message = null where id = $1`, [goldId]);
-}
-
-/** Ready: the prepared form is stored, and this version becomes the case's current gold standard. */
-export async function markGoldReady(client: PoolClient, goldId: number, preparedKey: string, summary: object): Promise<void> {
-  const { case_id } = (await client.query<{ case_id: number }>('select case_id from gold_standards where id = $1 for update', [goldId])).rows[0];
-  await client.query('update gold_standards set is_current = false where case_id = $1 and id <> $2 and is_current', [case_id, goldId]);
-  await client.query(
-    `update gold_standards set status = 'ready', prepared_key = $2, summary = $3, prepared_at = now(), is_current = true, error_message = null
-     where id = $1`,
-    [goldId, preparedKey, summary],
-  );
-}
-
-export async function markGoldFailed(db: Pool, goldId: number, message: string): Promise<void> {
-  await db.query(`update gold_standards set status = 'failed', error_message = $2 where id = $1`, [goldId, message]);
 }

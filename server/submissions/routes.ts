@@ -1,7 +1,86 @@
-/** /api routes of submissions (to be filled in). */
-import { Router } from 'express';
+/**
+ * /api routes of submissions:
+ * - POST /api/phases/:id/submissions — multipart upload (field `files`, optional `note`) → 202 accepted, queued
+ * - GET  /api/phases/:id/quota — the caller's team's quota in the phase, with the rule
+ * - GET  /api/phases/:id/submissions/mine — the caller's team's submissions in the phase, newest first
+ * - GET  /api/submissions/:id — one submission with its cases (team and organisers only; 404 for anyone else)
+ */
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
+import { requireUser } from '../auth/authenticate.ts';
+import { challengeById, isOrganiser, phaseById, requireActiveTeam, teamOfUser, type PhaseRow } from '../challenges/access.ts';
+import type { UserRow } from '../auth/store.ts';
+import { AppError } from '../errors.ts';
+import { acceptSubmission, ARCHIVE_ENTRIES_PER_CASE } from './accept-submission.ts';
+import { requireOpenMaskPhase } from './phase-window.ts';
+import { quotaOf, requireQuotaLeft } from './quota.ts';
+import { discardUpload, receiveUpload } from './receive-upload.ts';
+import { caseEvaluations, casesOfPhase, isTeamMember, submissionById, submissionsOfTeam } from './store.ts';
+import { submissionDetail, submissionSummary } from './submission-view.ts';
 
-export function submissionsRouter(_deps: AppDeps): Router {
-  return Router();
+function idParam(req: Request, what: string): number {
+  const id = Number(req.params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('NOT_FOUND', `no ${what} ${req.params.id}`);
+  return id;
+}
+
+async function teamInPhase(deps: AppDeps, phase: PhaseRow, user: UserRow) {
+  const team = await teamOfUser(deps.db, phase.challenge_id, user.id);
+  if (!team) throw new AppError('FORBIDDEN', `join or create a team in this challenge first to submit to phase "${phase.name}"`);
+  return team;
+}
+
+export function submissionsRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post('/api/phases/:id/submissions', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const phase = await phaseById(deps.db, idParam(req, 'phase'));
+    const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
+    requireOpenMaskPhase(phase);
+    const cases = await casesOfPhase(deps.db, phase.id);
+    if (cases.length === 0) throw new AppError('CONFLICT', `phase "${phase.name}" has no cases yet; nothing can be submitted to it`);
+    // cheap check before receiving and validating the files; repeated under a lock when accepting
+    requireQuotaLeft(await quotaOf(deps.db, phase, team.id), team.name, phase.name);
+    const upload = await receiveUpload(req, res, deps.storage.scratchDir, {
+      maxFileBytes: deps.config.maxUploadBytes,
+      maxFiles: ARCHIVE_ENTRIES_PER_CASE * cases.length,
+    });
+    let accepted;
+    try {
+      accepted = await acceptSubmission(deps, { phase, team, userId: user.id, cases, upload });
+    } finally {
+      await discardUpload(upload); // before answering, so nothing of the upload outlives the request
+    }
+    res.status(202).json(accepted);
+  });
+
+  router.get('/api/phases/:id/quota', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const phase = await phaseById(deps.db, idParam(req, 'phase'));
+    const team = await teamInPhase(deps, phase, user);
+    res.json(await quotaOf(deps.db, phase, team.id));
+  });
+
+  router.get('/api/phases/:id/submissions/mine', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const phase = await phaseById(deps.db, idParam(req, 'phase'));
+    const team = await teamInPhase(deps, phase, user);
+    const rows = await submissionsOfTeam(deps.db, phase.id, team.id);
+    res.json({ team: { id: team.id, name: team.name }, submissions: rows.map(submissionSummary) });
+  });
+
+  router.get('/api/submissions/:id', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const id = idParam(req, 'submission');
+    const row = await submissionById(deps.db, id);
+    const organiser = row ? await isOrganiser(deps.db, row.challenge_id, user) : false;
+    // 404, not 403, for submissions of other teams: ids cannot be probed
+    if (!row || (!organiser && !(await isTeamMember(deps.db, row.team_id, user.id)))) {
+      throw new AppError('NOT_FOUND', `no submission ${id} visible to you`);
+    }
+    res.json(submissionDetail(row, await caseEvaluations(deps.db, id), organiser));
+  });
+
+  return router;
 }

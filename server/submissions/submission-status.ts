@@ -1,10 +1,16 @@
 /**
- * A submission's status from its cases' statuses: running while any case runs; queued while cases wait and none
- * runs; failed when a case failed and none is still pending; done when every case is done.
+ * A submission's status follows from its cases' evaluations (the published ones, run_id null). The worker
+ * updates the evaluations and then calls this to set `submissions.status`, so the API and the worker agree:
+ * - 'queued'  — no case has started: every case waits (or there are no cases yet);
+ * - 'running' — some case runs, or some cases have finished while others still wait;
+ * - 'failed'  — nothing waits or runs any more and at least one case failed;
+ * - 'done'    — every case is done.
+ * Pure.
  */
 export type CaseStatus = 'queued' | 'running' | 'done' | 'failed';
+export type SubmissionStatus = CaseStatus;
 
-export function submissionStatus(cases: readonly CaseStatus[]): CaseStatus {
+export function submissionStatus(cases: readonly CaseStatus[]): SubmissionStatus {
   if (cases.length === 0) return 'queued';
   if (cases.some((c) => c === 'running')) return 'running';
   if (cases.some((c) => c === 'queued')) return cases.some((c) => c !== 'queued') ? 'running' : 'queued';

@@ -1,0 +1,62 @@
+/** The wire form of challenges, phases, cases and gold standards: camelCase, instants as UTC ISO strings. */
+import type { ChallengeRow, PhaseRow } from './access.ts';
+import type { CaseRow } from './case-store.ts';
+import type { GoldRow } from './gold-store.ts';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function challengeView(challenge: ChallengeRow) {
+  return {
+    id: challenge.id,
+    slug: challenge.slug,
+    title: challenge.title,
+    description: challenge.description,
+    participationPolicy: challenge.participation_policy,
+    dataAgreement: challenge.data_agreement,
+    createdAt: iso(challenge.created_at),
+  };
+}
+
+export type PhaseState = 'upcoming' | 'open' | 'closed';
+
+export function phaseState(phase: PhaseRow, now = new Date()): PhaseState {
+  if (now < phase.opens_at) return 'upcoming';
+  return now < phase.closes_at ? 'open' : 'closed';
+}
+
+export function phaseView(phase: PhaseRow, caseCount: number) {
+  return {
+    id: phase.id,
+    challengeId: phase.challenge_id,
+    name: phase.name,
+    kind: phase.kind,
+    opensAt: iso(phase.opens_at),
+    closesAt: iso(phase.closes_at),
+    timeZone: 'UTC' as const,
+    state: phaseState(phase),
+    dailyLimit: phase.daily_limit,
+    totalLimit: phase.total_limit,
+    showCaseResults: phase.show_case_results,
+    ranking: phase.ranking,
+    leaderboardPick: phase.leaderboard_pick,
+    caseCount,
+  };
+}
+
+export function caseView(caseRow: CaseRow) {
+  return { id: caseRow.id, name: caseRow.name, geometry: caseRow.geometry };
+}
+
+export function goldView(gold: GoldRow) {
+  return {
+    id: gold.id,
+    version: gold.version,
+    status: gold.status,
+    isCurrent: gold.is_current,
+    fileName: gold.file_name,
+    error: gold.error_message,
+    summary: gold.summary ?? null,
+    createdAt: iso(gold.created_at),
+    preparedAt: iso(gold.prepared_at),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The platform's command-line client, for teams' scripts:
+ *
+ *   carina submit --phase ID --token T [--url URL] [--note TEXT] FILE...
+ *   carina status ID --token T [--url URL] [--wait]
+ *   carina leaderboard PHASE [--url URL] [--json]
+ *
+ * Files are streamed from disk as multipart/form-data (field `files`). Results print as JSON, the leaderboard as
+ * a table. The token may also come from CARINA_TOKEN. Exit codes: 0 done; 2 bad arguments or a 4xx answer (the
+ * server's error code and message on stderr); 1 the server failed or could not be reached.
+ */
+import { openAsBlob, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
+import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
+
+export const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+export const CLIENT_USAGE = `  submit      --phase ID --token T [--url URL] [--note TEXT] FILE...   upload a submission (one file per case, or an archive)
+  status      ID --token T [--url URL] [--wait]                        a submission's status and results
+  leaderboard PHASE [--url URL] [--json]                               a phase's public leaderboard`;
+
+export interface ClientIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  fetch: FetchFunction;
+  /** CARINA_TOKEN, when the token is not given with --token. */
+  envToken?: string;
+  /** Pause between polls of `status --wait` (ms). */
+  pollMs?: number;
+}
+
+class BadArguments extends Error {}
+
+function tokenOf(io: ClientIo, given: string | undefined): string {
+  const token = given ?? io.envToken;
+  if (!token) throw new BadArguments('give a personal API token with --token (or CARINA_TOKEN); create one under your account or with POST /api/tokens');
+  return token;
+}
+
+function positiveId(value: string | undefined, what: string): number {
+  if (!value || !/^\d+$/.test(value) || Number(value) <= 0) throw new BadArguments(`${what} must be a positive integer id, got "${value ?? ''}"`);
+  return Number(value);
+}
+
+function printJson(io: ClientIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function submit(io: ClientIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { phase: { type: 'string' }, token: { type: 'string' }, url: { type: 'string' }, note: { type: 'string' } },
+  });
+  const phase = positiveId(values.phase, '--phase');
+  const token = tokenOf(io, values.token);
+  if (!positionals.length) throw new BadArguments('name the files to submit: one per case (named after the case) or one .zip/.tar.gz');
+  const form = new FormData();
+  if (values.note) form.append('note', values.note);
+  for (const path of positionals) {
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      // reported below
+    }
+    if (!isFile) throw new BadArguments(`no file "${path}"`);
+    form.append('files', await openAsBlob(path), basename(path));
+  }
+  printJson(io, await callApi(io.fetch, { baseUrl: values.url ?? DEFAULT_URL, path: `/api/phases/${phase}/submissions`, method: 'POST', token, form }));
+  return 0;
+}
+
+const FINISHED = new Set(['done', 'failed']);
+
+async function status(io: ClientIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { token: { type: 'string' }, url: { type: 'string' }, wait: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new BadArguments('give one submission id: carina status ID --token T');
+  const id = positiveId(positionals[0], 'the submission id');
+  const call = { baseUrl: values.url ?? DEFAULT_URL, path: `/api/submissions/${id}`, token: tokenOf(io, values.token) };
+  let reply = (await callApi(io.fetch, call)) as { status?: string; submission?: { status?: string } };
+  while (values.wait && !FINISHED.has(reply.submission?.status ?? reply.status ?? 'done')) {
+    await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 2000));
+    reply = (await callApi(io.fetch, call)) as typeof reply;
+  }
+  printJson(io, reply);
+  return 0;
+}
+
+async function leaderboard(io: ClientIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { url: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new BadArguments('give one phase id: carina leaderboard PHASE');
+  const phase = positiveId(positionals[0], 'the phase id');
+  const board = (await callApi(io.fetch, { baseUrl: values.url ?? DEFAULT_URL, path: `/api/phases/${phase}/leaderboard` })) as LeaderboardReply;
+  if (values.json) printJson(io, board);
+  else io.stdout(leaderboardTable(board));
+  return 0;
+}
+
+function describeDetails(details: unknown): string {
+  if (!Array.isArray(details)) return '';
+  return details.map((d) => `  - ${typeof d === 'string' ? d : JSON.stringify(d)}\n`).join('');
+}
+
+/** Runs a command, turning failures into a message on stderr and an exit code. */
+function guarded(io: ClientIo, run: (io: ClientIo, args: string[]) => Promise<number>) {
+  return async (args: string[]): Promise<number> => {
+    try {
+      return await run(io, args);
+    } catch (error) {
+      if (error instanceof ApiFailure) {
+        io.stderr(`carina: ${error.code}: ${error.message}\n${describeDetails(error.details)}`);
+        return error.status >= 400 && error.status < 500 ? 2 : 1;
+      }
+      if (error instanceof BadArguments || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        io.stderr(`carina: BAD_ARGUMENTS: ${(error as Error).message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+  };
+}
+
+export function makeClientCommands(io: ClientIo): Record<string, (args: string[]) => Promise<number>> {
+  return { submit: guarded(io, submit), status: guarded(io, status), leaderboard: guarded(io, leaderboard) };
+}
+
+/** The commands on the real terminal and network, for bin/carina-main.ts. */
+export const clientCommands = makeClientCommands({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  fetch: (...args) => fetch(...args),
+  // the CLI's one environment read: a script's token, so it need not appear in the process list
+  envToken: process.env.CARINA_TOKEN || undefined,
+});

@@ -1,0 +1,46 @@
+/**
+ * Organiser-only resources: the caller must be signed in (401), the resource must exist (404), and the caller
+ * must organise the challenge it belongs to (403).
+ */
+import type { Request } from 'express';
+import { requireUser } from '../auth/authenticate.ts';
+import type { UserRow } from '../auth/store.ts';
+import { phaseById, requireOrganiser, type PhaseRow } from '../challenges/access.ts';
+import type { Pool } from '../db/pool.ts';
+import { AppError } from '../errors.ts';
+import { runById, type RunRow } from './runs-store.ts';
+import { submissionById, type SubmissionRow } from './submissions-store.ts';
+
+/** A positive integer id from the path; anything else names no resource. */
+export function idParam(value: unknown, what: string): number {
+  const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('NOT_FOUND', `no ${what} "${String(value)}"; ids are positive integers`);
+  return id;
+}
+
+export async function phaseForOrganiser(db: Pool, req: Request): Promise<{ user: UserRow; phase: PhaseRow }> {
+  const user = requireUser(req);
+  const phase = await phaseById(db, idParam(req.params.id, 'phase'));
+  await requireOrganiser(db, phase.challenge_id, user);
+  return { user, phase };
+}
+
+export async function submissionForOrganiser(db: Pool, req: Request): Promise<{ user: UserRow; submission: SubmissionRow; phase: PhaseRow }> {
+  const user = requireUser(req);
+  const id = idParam(req.params.id, 'submission');
+  const submission = await submissionById(db, id);
+  if (!submission) throw new AppError('NOT_FOUND', `no submission ${id}`);
+  const phase = await phaseById(db, submission.phase_id);
+  await requireOrganiser(db, phase.challenge_id, user);
+  return { user, submission, phase };
+}
+
+export async function runForOrganiser(db: Pool, req: Request): Promise<{ user: UserRow; run: RunRow; phase: PhaseRow }> {
+  const user = requireUser(req);
+  const id = idParam(req.params.id, 'evaluation run');
+  const run = await runById(db, id);
+  if (!run) throw new AppError('NOT_FOUND', `no evaluation run ${id}`);
+  const phase = await phaseById(db, run.phase_id);
+  await requireOrganiser(db, phase.challenge_id, user);
+  return { user, run, phase };
+}

@@ -1,0 +1,83 @@
+/** SQL of the organisers' export: one row per (submission, case) of a phase with its published result. */
+import type { Pool } from '../db/pool.ts';
+
+export const CASE_COUNT_KEYS = [
+  'branches_total',
+  'branches_detected',
+  'skeleton_voxels',
+  'skeleton_in_pred',
+  'pred_voxels',
+  'pred_lcc_voxels',
+  'gt_lcc_voxels',
+  'intersection',
+  'leakage_voxels',
+  'leakage_components',
+  'outside_lcc_voxels',
+  'empty',
+] as const;
+export const CASE_METRIC_KEYS = ['TD', 'BD', 'DSC', 'Precision', 'Sensitivity', 'Specificity'] as const;
+
+export const RESULT_COLUMNS = [
+  'team_id',
+  'team',
+  'submission_id',
+  'submitted_at',
+  'submission_status',
+  'hidden',
+  'disqualified',
+  'leaderboard_rank',
+  'case',
+  'evaluation_status',
+  ...CASE_METRIC_KEYS,
+  ...CASE_COUNT_KEYS,
+  'evaluator_version',
+  'pred_sha256',
+  'gold_sha256',
+  'gold_version',
+  'error_code',
+  'error_message',
+] as const;
+
+export type ResultRow = Record<(typeof RESULT_COLUMNS)[number], unknown>;
+
+/** Every published evaluation of the phase, ordered by team, submission and case. */
+export async function phaseResultRows(db: Pool, phaseId: number, rankOfSubmission: Map<number, number>): Promise<ResultRow[]> {
+  const result = await db.query(
+    `select t.id as team_id, t.name as team_name, s.id as submission_id, s.created_at, s.status as submission_status,
+            s.hidden, s.disqualified, c.name as case_name, e.status, e.metrics - 'branch_detected' - 'per_generation' - 'unrounded' as metrics,
+            e.provenance, e.error_code, e.error_message, f.sha256 as file_sha256, g.sha256 as gold_sha256, g.version as gold_version
+       from evaluations e join submissions s on s.id = e.submission_id join teams t on t.id = s.team_id
+       join cases c on c.id = e.case_id
+       left join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
+       left join gold_standards g on g.id = e.gold_standard_id
+      where s.phase_id = $1 and e.run_id is null
+      order by t.name, t.id, s.id, c.name`,
+    [phaseId],
+  );
+  return result.rows.map((r) => {
+    const metrics = (r.metrics ?? {}) as Record<string, unknown>;
+    const provenance = (r.provenance ?? {}) as Record<string, unknown>;
+    const row: Record<string, unknown> = {
+      team_id: r.team_id,
+      team: r.team_name,
+      submission_id: r.submission_id,
+      submitted_at: r.created_at,
+      submission_status: r.submission_status,
+      hidden: r.hidden,
+      disqualified: r.disqualified,
+      leaderboard_rank: rankOfSubmission.get(r.submission_id) ?? null,
+      case: r.case_name,
+      evaluation_status: r.status,
+    };
+    for (const key of [...CASE_METRIC_KEYS, ...CASE_COUNT_KEYS]) row[key] = metrics[key] ?? null;
+    Object.assign(row, {
+      evaluator_version: provenance.evaluatorVersion ?? null,
+      pred_sha256: provenance.predSha256 ?? r.file_sha256 ?? null,
+      gold_sha256: provenance.goldSha256 ?? r.gold_sha256 ?? null,
+      gold_version: provenance.goldVersion ?? r.gold_version ?? null,
+      error_code: r.error_code,
+      error_message: r.error_message,
+    });
+    return row as ResultRow;
+  });
+}

@@ -1,0 +1,59 @@
+/** Re-evaluation runs: start one for a submission or a whole phase, follow it, publish or discard it. */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { phaseForOrganiser, runForOrganiser, submissionForOrganiser } from './access.ts';
+import { discardRun, publishRun } from './publish-run.ts';
+import { startReevaluation } from './reevaluate.ts';
+import { runReport } from './run-report.ts';
+import { runJson, runsOfPhase, type RunRow } from './runs-store.ts';
+
+const startBody = z.object({
+  reason: z.string({ error: 'say why the results are re-evaluated (e.g. "gold standard of case 12 fixed")' }).trim().min(1, 'say why the results are re-evaluated').max(2000),
+});
+const decideBody = z.object({ reason: z.string().trim().max(2000).optional() });
+
+function started(res: Response, result: { run: RunRow; evaluations: number; submissions: number }) {
+  res.status(202).json({ run: runJson(result.run), evaluations: result.evaluations, submissions: result.submissions, progressUrl: `/api/runs/${result.run.id}` });
+}
+
+export function runsRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post('/api/submissions/:id/reevaluate', async (req: Request, res: Response) => {
+    const { user, submission, phase } = await submissionForOrganiser(deps.db, req);
+    const { reason } = startBody.parse(req.body);
+    started(res, await startReevaluation(deps, { actorId: user.id, phase, submission, reason }));
+  });
+
+  router.post('/api/phases/:id/reevaluate', async (req: Request, res: Response) => {
+    const { user, phase } = await phaseForOrganiser(deps.db, req);
+    const { reason } = startBody.parse(req.body);
+    started(res, await startReevaluation(deps, { actorId: user.id, phase, reason }));
+  });
+
+  router.get('/api/phases/:id/runs', async (req: Request, res: Response) => {
+    const { phase } = await phaseForOrganiser(deps.db, req);
+    res.json({ runs: (await runsOfPhase(deps.db, phase.id)).map(runJson) });
+  });
+
+  router.get('/api/runs/:id', async (req: Request, res: Response) => {
+    const { run, phase } = await runForOrganiser(deps.db, req);
+    res.json(await runReport(deps.db, phase, run));
+  });
+
+  router.post('/api/runs/:id/publish', async (req: Request, res: Response) => {
+    const { user, run, phase } = await runForOrganiser(deps.db, req);
+    const { reason } = decideBody.parse(req.body ?? {});
+    const published = await publishRun(deps.db, phase, run.id, user.id, reason || null);
+    res.json({ run: runJson(published.run), submissionIds: published.submissionIds, changedCases: published.changedCases, moved: published.moved });
+  });
+
+  router.post('/api/runs/:id/discard', async (req: Request, res: Response) => {
+    const { user, run } = await runForOrganiser(deps.db, req);
+    const { reason } = decideBody.parse(req.body ?? {});
+    res.json({ run: runJson(await discardRun(deps.db, run.id, user.id, reason || null)) });
+  });
+
+  return router;
+}

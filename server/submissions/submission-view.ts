@@ -1,0 +1,65 @@
+/**
+ * What the API shows of a submission. The team and the challenge's organisers see it; per-case metrics and
+ * errors only when the phase shows case results or the caller organises the challenge. Teams get the official
+ * metrics and prediction-side counts only — nothing derived from the gold standard alone (branch tables,
+ * skeleton sizes) leaves the platform; the aggregate is always shown to the team.
+ */
+import { AGGREGATED_METRICS } from './aggregate.ts';
+import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
+
+const TEAM_VISIBLE_METRICS = new Set<string>([
+  ...AGGREGATED_METRICS,
+  'unrounded',
+  'empty',
+  'pred_voxels',
+  'pred_lcc_voxels',
+  'outside_lcc_voxels',
+  'leakage_voxels',
+  'leakage_components',
+]);
+
+function teamMetrics(metrics: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
+}
+
+export function submissionSummary(row: SubmissionRow) {
+  return {
+    id: row.id,
+    phase: { id: row.phase_id, name: row.phase_name },
+    team: { id: row.team_id, name: row.team_name },
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    cases: row.case_count,
+    note: row.note,
+    warnings: row.warnings,
+    countsTowardQuota: row.counts_toward_quota,
+    hidden: row.hidden,
+    hiddenReason: row.hidden_reason,
+    disqualified: row.disqualified,
+    disqualifiedReason: row.disqualified_reason,
+    aggregate: row.aggregate,
+  };
+}
+
+export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean) {
+  const error = row.error_code || row.error_message ? { code: row.error_code, message: row.error_message, owner: row.error_owner } : null;
+  return {
+    case: row.case_name,
+    file: row.file_name,
+    status: row.status,
+    queuePosition: row.queue_position,
+    progress: row.progress,
+    attempts: row.attempts,
+    error: showResults ? error : null,
+    metrics: showResults && row.metrics ? (organiser ? row.metrics : teamMetrics(row.metrics)) : null,
+  };
+}
+
+export function submissionDetail(row: SubmissionRow, cases: CaseEvaluationRow[], organiser: boolean) {
+  const showResults = row.show_case_results || organiser;
+  return {
+    submission: { ...submissionSummary(row), caseResultsShown: showResults },
+    cases: cases.map((c) => caseView(c, showResults, organiser)),
+  };
+}

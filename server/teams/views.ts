@@ -1,0 +1,67 @@
+/**
+ * What each caller sees of a team: everyone its name and status; organisers its members (with e-mails) and the
+ * reason of a decision; members also the invite code.
+ */
+import type { AppDeps } from '../app-deps.ts';
+import type { UserRow } from '../auth/store.ts';
+import { challengeById, challengeBySlug, isOrganiser, type ChallengeRow, type TeamRow } from '../challenges/access.ts';
+import { membersOfTeam, teamById, teamsOfChallenge, type MemberRow } from './store.ts';
+
+function publicTeam(team: TeamRow, challenge: ChallengeRow) {
+  return { id: team.id, name: team.name, status: team.status, challenge: challenge.slug };
+}
+
+function memberView(member: MemberRow, team: TeamRow, withEmail: boolean) {
+  return {
+    id: member.user_id,
+    displayName: member.display_name,
+    ...(withEmail ? { email: member.email } : {}),
+    isCaptain: member.user_id === team.captain_id,
+    joinedAt: member.joined_at.toISOString(),
+    agreementAccepted: member.agreement_accepted_at !== null,
+  };
+}
+
+/** The team as its members see it right after creating or joining it. */
+export async function teamForMember(deps: AppDeps, team: TeamRow) {
+  const challenge = await challengeById(deps.db, team.challenge_id);
+  const members = await membersOfTeam(deps.db, team.id);
+  return fullTeam(team, challenge, members, { inviteCode: true, emails: false });
+}
+
+function fullTeam(team: TeamRow, challenge: ChallengeRow, members: MemberRow[], show: { inviteCode: boolean; emails: boolean }) {
+  return {
+    ...publicTeam(team, challenge),
+    statusReason: team.status_reason,
+    captainId: team.captain_id,
+    createdAt: team.created_at.toISOString(),
+    ...(show.inviteCode ? { inviteCode: team.invite_code } : {}),
+    members: members.map((m) => memberView(m, team, show.emails)),
+  };
+}
+
+export async function teamDetail(deps: AppDeps, teamId: number, user: UserRow | undefined) {
+  const team = await teamById(deps.db, teamId);
+  const challenge = await challengeById(deps.db, team.challenge_id);
+  const members = await membersOfTeam(deps.db, team.id);
+  const isMember = user !== undefined && members.some((m) => m.user_id === user.id);
+  const organiser = await isOrganiser(deps.db, challenge.id, user);
+  if (!isMember && !organiser) return publicTeam(team, challenge);
+  return fullTeam(team, challenge, members, { inviteCode: isMember, emails: organiser });
+}
+
+/** Organisers: every team with its status; everyone else: the accepted teams' names. */
+export async function challengeTeams(deps: AppDeps, slug: string, user: UserRow | undefined) {
+  const challenge = await challengeBySlug(deps.db, slug);
+  const organiser = await isOrganiser(deps.db, challenge.id, user);
+  const teams = await teamsOfChallenge(deps.db, challenge.id, !organiser);
+  if (!organiser) return teams.map((t) => ({ id: t.id, name: t.name }));
+  return teams.map((t) => ({
+    id: t.id,
+    name: t.name,
+    status: t.status,
+    statusReason: t.status_reason,
+    memberCount: t.member_count,
+    createdAt: t.created_at.toISOString(),
+  }));
+}
