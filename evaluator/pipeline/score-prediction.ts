@@ -45,6 +45,8 @@ export interface CaseScore extends OfficialMetrics {
   readonly outside_lcc_voxels: number;
   /** Detected flag of each branch 1..branches_total (index 0 is branch 1). */
   readonly branch_detected: number[];
+  /** Skeleton voxels of each branch inside L (d_b), branch 1 first; with the prepared gold's s_b they give the fraction. */
+  readonly branch_skeleton_in_pred: number[];
   readonly timings: StageTiming[];
 }
 
@@ -137,11 +139,13 @@ export async function scorePrediction(gold: PreparedGold, prediction: ImageVolum
   const { branches } = gold;
   const total = branches.officialCount;
   const flags: number[] = [];
+  const inPredPerBranch: number[] = [];
   const perGeneration = new Map<number, { branches: number; detected: number }>();
   let detected = 0;
   for (let b = 1; b <= total; b++) {
     const hit = isBranchDetected(overlap.inPred[b], branches.skeletonVoxels[b]);
     flags.push(hit ? 1 : 0);
+    inPredPerBranch.push(overlap.inPred[b]);
     if (hit) detected++;
     const g = branches.generation[b] ?? 0;
     const entry = perGeneration.get(g) ?? { branches: 0, detected: 0 };
@@ -178,6 +182,7 @@ export async function scorePrediction(gold: PreparedGold, prediction: ImageVolum
     leakage_components: leakComponents,
     outside_lcc_voxels: runs.voxels - lcc.voxels,
     branch_detected: flags,
+    branch_skeleton_in_pred: inPredPerBranch,
     timings: clock.timings,
   };
 }

@@ -44,7 +44,7 @@ export type ResultRow = Record<(typeof RESULT_COLUMNS)[number], unknown>;
 export async function phaseResultRows(db: Pool, phaseId: number, rankOfSubmission: Map<number, number>): Promise<ResultRow[]> {
   const result = await db.query(
     `select t.id as team_id, t.name as team_name, s.id as submission_id, s.created_at, s.status as submission_status,
-            s.hidden, s.disqualified, c.name as case_name, e.status, e.metrics - 'branch_detected' - 'per_generation' - 'unrounded' as metrics,
+            s.hidden, s.disqualified, c.name as case_name, e.status, e.metrics - 'branch_detected' - 'branch_skeleton_in_pred' - 'per_generation' - 'unrounded' as metrics,
             e.provenance, e.error_code, e.error_message, f.sha256 as file_sha256, g.sha256 as gold_sha256, g.version as gold_version
        from evaluations e join submissions s on s.id = e.submission_id join teams t on t.id = s.team_id
        join cases c on c.id = e.case_id

@@ -128,8 +128,8 @@ export interface CandidatePair {
 export async function candidatePairs(db: Pool | PoolClient, runId: number): Promise<CandidatePair[]> {
   const result = await db.query(
     `select c.submission_id, t.id as team_id, t.name as team_name, c.case_id, cs.name as case_name,
-            c.status, c.metrics - 'branch_detected' as metrics, c.provenance, c.error_code, c.error_message, c.error_owner,
-            p.id as published_id, p.status as published_status, p.metrics - 'branch_detected' as published_metrics,
+            c.status, c.metrics - 'branch_detected' - 'branch_skeleton_in_pred' as metrics, c.provenance, c.error_code, c.error_message, c.error_owner,
+            p.id as published_id, p.status as published_status, p.metrics - 'branch_detected' - 'branch_skeleton_in_pred' as published_metrics,
             p.provenance as published_provenance
        from evaluations c join cases cs on cs.id = c.case_id
        join submissions s on s.id = c.submission_id join teams t on t.id = s.team_id
@@ -182,7 +182,7 @@ export async function publishCandidates(client: PoolClient, runId: number): Prom
 /** The published per-case metrics of these submissions (done cases), for recomputing their aggregates. */
 export async function publishedMetrics(client: PoolClient, submissionIds: number[]): Promise<Array<{ submissionId: number; metrics: Record<string, unknown> }>> {
   const result = await client.query(
-    `select submission_id, metrics - 'branch_detected' - 'per_generation' as metrics from evaluations
+    `select submission_id, metrics - 'branch_detected' - 'branch_skeleton_in_pred' - 'per_generation' as metrics from evaluations
       where run_id is null and status = 'done' and metrics is not null and submission_id = any($1::bigint[])`,
     [submissionIds],
   );
