@@ -5,6 +5,7 @@
  */
 import type { ImageGeometry } from '../../evaluator/index.ts';
 import { checkCaseFile } from './check-case-file.ts';
+import { validationSlots } from './validation-slots.ts';
 import { matchFilesToCases, type CandidateFile } from './match-files.ts';
 import { validationFailed, type SubmissionProblem, type SubmissionWarning } from './submission-problems.ts';
 
@@ -41,7 +42,7 @@ export async function validateSubmission(
   for (const c of cases) {
     const file = single.get(c.name);
     if (!file) continue;
-    const check = await checkCaseFile(file, c.geometry, maxVoxels);
+    const check = await validationSlots.run(() => checkCaseFile(file, c.geometry, maxVoxels));
     for (const problem of check.problems) allProblems.push({ case: c.name, file: file.name, problem: `case ${c.name}: ${problem}` });
     if (check.warning) warnings.push({ case: c.name, file: file.name, warning: `case ${c.name}: ${check.warning}` });
     if (!check.problems.length) accepted.push({ caseId: c.id, caseName: c.name, file });
