@@ -20,26 +20,12 @@ import {
   writePreparedGold,
   EVALUATOR_VERSION,
   DEFAULT_MAX_VOXELS,
+  OFFICIAL_KEYS,
   type CaseScore,
   type PreparedGold,
 } from './index.ts';
 
-export const OFFICIAL_KEYS = [
-  'TD',
-  'BD',
-  'DSC',
-  'Precision',
-  'Sensitivity',
-  'Specificity',
-  'branches_total',
-  'branches_detected',
-  'skeleton_voxels',
-  'skeleton_in_pred',
-  'pred_voxels',
-  'pred_lcc_voxels',
-  'gt_lcc_voxels',
-  'intersection',
-] as const;
+export { OFFICIAL_KEYS };
 
 /** The result line: official keys first, then the extras. */
 export function resultRecord(pred: string, score: CaseScore): Record<string, unknown> {

@@ -18,6 +18,18 @@ export {
   PREPARED_GOLD_FILE,
 } from './pipeline/prepared-gold-file.ts';
 export { scorePrediction, type CaseScore, type GenerationDetection } from './pipeline/score-prediction.ts';
-export { officialMetrics, unroundedMetrics, type MetricCounts } from './metrics/atm22-metrics.ts';
+export {
+  officialMetrics,
+  unroundedMetrics,
+  OFFICIAL_KEYS,
+  OFFICIAL_METRIC_KEYS,
+  OFFICIAL_COUNT_KEYS,
+  type MetricCounts,
+} from './metrics/atm22-metrics.ts';
 export { EVALUATOR_VERSION } from './version.ts';
 export { logEvent } from './log.ts';
+export { foregroundRuns, largestComponentRuns, runsToMask, type RunSet } from './kernels/largest-component.ts';
+export { cropToFileOrder, type CropBox } from './volume/crop.ts';
+export type { TriangleMesh } from './mesh/triangle-mesh.ts';
+export { goldSurface, leakageSurface, type SurfaceBuild, type SurfaceOptions } from './mesh/airway-surfaces.ts';
+export { encodeMesh, decodeMesh, type MeshHeader } from './mesh/mesh-format.ts';

@@ -6,6 +6,21 @@
 import { numpyRound, pythonRound } from './rounding.ts';
 
 export const SMOOTH = 1e-5;
+
+/** The official rounded metrics, in the order the official code prints them. */
+export const OFFICIAL_METRIC_KEYS = ['TD', 'BD', 'DSC', 'Precision', 'Sensitivity', 'Specificity'] as const;
+/** The exact counts behind them (the names of expected.json). */
+export const OFFICIAL_COUNT_KEYS = [
+  'branches_total',
+  'branches_detected',
+  'skeleton_voxels',
+  'skeleton_in_pred',
+  'pred_voxels',
+  'pred_lcc_voxels',
+  'gt_lcc_voxels',
+  'intersection',
+] as const;
+export const OFFICIAL_KEYS = [...OFFICIAL_METRIC_KEYS, ...OFFICIAL_COUNT_KEYS] as const;
 export const BRANCH_DETECTION_THRESHOLD = 0.8;
 
 export interface MetricCounts {

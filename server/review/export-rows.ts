@@ -1,21 +1,15 @@
 /** SQL of the organisers' export: one row per (submission, case) of a phase with its published result. */
+import { OFFICIAL_COUNT_KEYS, OFFICIAL_METRIC_KEYS } from '../../evaluator/index.ts';
 import type { Pool } from '../db/pool.ts';
 
 export const CASE_COUNT_KEYS = [
-  'branches_total',
-  'branches_detected',
-  'skeleton_voxels',
-  'skeleton_in_pred',
-  'pred_voxels',
-  'pred_lcc_voxels',
-  'gt_lcc_voxels',
-  'intersection',
+  ...OFFICIAL_COUNT_KEYS,
   'leakage_voxels',
   'leakage_components',
   'outside_lcc_voxels',
   'empty',
 ] as const;
-export const CASE_METRIC_KEYS = ['TD', 'BD', 'DSC', 'Precision', 'Sensitivity', 'Specificity'] as const;
+export const CASE_METRIC_KEYS = OFFICIAL_METRIC_KEYS;
 
 export const RESULT_COLUMNS = [
   'team_id',
