@@ -2,14 +2,16 @@
 import { EvaluatorError } from '../evaluator/index.ts';
 import { evaluatorCommands } from '../evaluator/cli.ts';
 import { clientCommands, CLIENT_USAGE } from '../server/cli/commands.ts';
+import { seedCommands, PHANTOM_USAGE } from '../seed/commands.ts';
 
 const USAGE = `usage: carina <command> [options]
 commands:
   prepare   --gt GOLD --out DIR                       prepare a gold standard once (cached form)
   evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each
+${PHANTOM_USAGE}
 ${CLIENT_USAGE}`;
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { ...evaluatorCommands, ...clientCommands };
+const commands: Record<string, (args: string[]) => Promise<number>> = { ...evaluatorCommands, ...clientCommands, ...seedCommands };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

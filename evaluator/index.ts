@@ -33,3 +33,4 @@ export { cropToFileOrder, type CropBox } from './volume/crop.ts';
 export type { TriangleMesh } from './mesh/triangle-mesh.ts';
 export { goldSurface, leakageSurface, type SurfaceBuild, type SurfaceOptions } from './mesh/airway-surfaces.ts';
 export { encodeMesh, decodeMesh, type MeshHeader } from './mesh/mesh-format.ts';
+export * from './inference/index.ts';

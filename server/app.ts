@@ -9,23 +9,41 @@ import type { AppDeps } from './app-deps.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authRouter } from './auth/routes.ts';
 import { challengesRouter } from './challenges/routes.ts';
+import { AppError } from './errors.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { requestLog } from './http/request-log.ts';
 import { leaderboardsRouter } from './leaderboards/routes.ts';
+import { modelsRouter } from './models/routes.ts';
+import { UploadGate } from './lifecycle/upload-gate.ts';
+import { metricsRouter } from './observability/metrics-route.ts';
+import { UploadMeter } from './observability/upload-meter.ts';
 import { submissionsRouter } from './submissions/routes.ts';
 import { teamsRouter } from './teams/routes.ts';
+import { viewerRouter } from './viewer/routes.ts';
 
 const CLIENT_DIST = fileURLToPath(new URL('../dist/client/', import.meta.url));
 
-export function createApp(deps: AppDeps): Express {
+/** Process-level parts the entry point keeps hold of: the upload gate it drains on SIGTERM, the upload meter. */
+export interface AppOptions {
+  readonly uploadGate?: UploadGate;
+  readonly uploadMeter?: UploadMeter;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
+  const gate = options.uploadGate ?? new UploadGate();
+  const meter = options.uploadMeter ?? new UploadMeter();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLog());
+  app.use(gate.middleware());
+  app.use(meter.middleware());
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.use(metricsRouter(deps, meter, gate));
   app.get('/readyz', async (_req, res) => {
+    if (gate.draining) throw new AppError('UNAVAILABLE', 'shutting down: this server finishes the uploads in flight and takes no new ones');
     try {
       await deps.db.query('select 1');
       res.json({ ok: true });
@@ -40,6 +58,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(challengesRouter(deps));
   app.use(submissionsRouter(deps));
   app.use(leaderboardsRouter(deps));
+  app.use(viewerRouter(deps));
+  app.use(modelsRouter(deps)); // model phases (server/models)
   app.use('/api', notFoundHandler);
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: 'index.html' }));

@@ -19,6 +19,9 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** s3://bucket[/prefix] with an S3 bucket name (3–63 of a-z 0-9 . -). */
+const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[^\s]*)?$/;
+
 const schema = z.object({
   PORT: integer('PORT', 0, 65535, 8080),
   HOST: z.string().optional().default('127.0.0.1'),
@@ -46,7 +49,43 @@ const schema = z.object({
   SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 365, 24 * 14),
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
+  // --- object storage, graceful shutdown and metrics (production deployment) ---
+  STORAGE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || S3_URL.test(v), {
+      message: 'STORAGE_URL must be s3://bucket or s3://bucket/prefix (leave it unset to keep files under STORAGE_DIR)',
+    }),
+  S3_ENDPOINT: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), {
+      message: 'S3_ENDPOINT must be an http:// or https:// URL, e.g. http://minio:9000',
+    }),
+  S3_REGION: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false', ''], { message: 'S3_FORCE_PATH_STYLE must be 1/true or 0/false' }).optional(),
+  BLOB_CACHE_MAX_BYTES: integer('BLOB_CACHE_MAX_BYTES', 2 ** 20, 2 ** 44, 16 * 2 ** 30),
+  SHUTDOWN_GRACE_S: integer('SHUTDOWN_GRACE_S', 1, 3600, 60),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, { message: 'METRICS_TOKEN must have at least 16 characters' }),
 });
+
+/** Where files live when STORAGE_URL=s3://…; blobs read by workers are cached under the local scratch folder. */
+export interface S3Settings {
+  readonly bucket: string;
+  /** Key prefix without leading or trailing slash ('' for the bucket's root). */
+  readonly prefix: string;
+  /** S3-compatible endpoint (MinIO, …); undefined → AWS S3 of the region. */
+  readonly endpoint?: string;
+  readonly region: string;
+  /** undefined → the AWS SDK's default credential chain (instance role, AWS_* variables). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly forcePathStyle: boolean;
+}
 
 export interface Config {
   readonly port: number;
@@ -67,6 +106,14 @@ export interface Config {
   readonly sessionTtlHours: number;
   readonly loginAttemptsPerMinute: number;
   readonly seedDemo: boolean;
+  /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
+  readonly s3?: S3Settings;
+  /** Bound of the local cache of blobs downloaded from the object store. */
+  readonly blobCacheMaxBytes: number;
+  /** On SIGTERM, how long in-flight uploads may take before the server closes anyway. */
+  readonly shutdownGraceS: number;
+  /** When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>". */
+  readonly metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +156,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: v.SESSION_TTL_HOURS,
     loginAttemptsPerMinute: v.LOGIN_ATTEMPTS_PER_MINUTE,
     seedDemo: v.SEED_DEMO !== '0',
+    s3: s3Settings(v),
+    blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
+    shutdownGraceS: v.SHUTDOWN_GRACE_S,
+    metricsToken: v.METRICS_TOKEN || undefined,
+  };
+}
+
+function s3Settings(v: z.infer<typeof schema>): S3Settings | undefined {
+  const match = v.STORAGE_URL ? S3_URL.exec(v.STORAGE_URL) : null;
+  if (!match) {
+    const stray = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).find((name) => v[name]);
+    if (stray) {
+      throw new ConfigError(`invalid configuration: ${stray} is set but STORAGE_URL is not an s3:// URL; set STORAGE_URL=s3://bucket/prefix to keep files in the object store, or unset ${stray}`);
+    }
+    return undefined;
+  }
+  if (Boolean(v.S3_ACCESS_KEY_ID) !== Boolean(v.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together; set both, or neither to use the AWS default credentials');
+  }
+  const forcePathStyle = v.S3_FORCE_PATH_STYLE ? v.S3_FORCE_PATH_STYLE === '1' || v.S3_FORCE_PATH_STYLE === 'true' : Boolean(v.S3_ENDPOINT);
+  return {
+    bucket: match[1],
+    prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, ''),
+    endpoint: v.S3_ENDPOINT || undefined,
+    region: v.S3_REGION || 'us-east-1',
+    credentials: v.S3_ACCESS_KEY_ID ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY! } : undefined,
+    forcePathStyle,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on the embedded default (or DATABASE_URL), one process tree.
  * `npm run server`: API and client only (workers run elsewhere: `npm run worker`).
+ * SIGTERM (or Ctrl-C) stops gracefully: new uploads get 503, those in flight finish, workers drain, exit 0.
  */
 import { logEvent } from '../evaluator/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -14,10 +15,15 @@ async function main(): Promise<void> {
   process.stdout.write(`\nCarina is running at ${platform.url}\n\n`);
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second Ctrl-C: stop waiting for uploads and jobs
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
     stopping = true;
-    logEvent('info', 'shutting down', { signal });
+    logEvent('info', 'shutting down: no new uploads, finishing the ones in flight', { signal, uploads: platform.uploadGate.uploadsInFlight });
     await platform.stop();
+    logEvent('info', 'stopped', { signal });
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

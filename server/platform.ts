@@ -1,6 +1,9 @@
 /**
  * The whole platform in one process tree: database (embedded unless DATABASE_URL), migrations, the HTTP server
  * with the API and the client, and WORKERS evaluator worker processes (restarted if they crash).
+ *
+ * Stopping is graceful: new uploads are refused (503) at once, the uploads in flight get up to SHUTDOWN_GRACE_S
+ * to finish, workers drain their running jobs; only then do the listener, the queue and the database close.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
@@ -8,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
+import { seedDemo } from '../seed/demo-seed.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
@@ -16,7 +21,22 @@ export interface Platform {
   readonly runtime: Runtime;
   readonly url: string;
   readonly workers: ChildProcess[];
+  readonly uploadGate: UploadGate;
   stop(): Promise<void>;
+}
+
+/** Closes the listener once the uploads in flight are done (or the grace is over); other requests get 5 s more. */
+async function closeServer(server: Server, gate: UploadGate, graceS: number): Promise<void> {
+  if (gate.uploadsInFlight > 0) logEvent('info', 'finishing uploads in flight', { uploads: gate.uploadsInFlight, graceS });
+  if (!(await gate.idle(graceS * 1000))) {
+    logEvent('warn', 'shutdown grace over; closing with uploads in flight', { uploads: gate.uploadsInFlight });
+    server.closeAllConnections();
+  }
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  const cutoff = setTimeout(() => server.closeAllConnections(), 5_000);
+  await closed;
+  clearTimeout(cutoff);
 }
 
 function startWorkerProcess(runtime: Runtime, index: number, onExit: (code: number | null) => void): ChildProcess {
@@ -36,11 +56,12 @@ function startWorkerProcess(runtime: Runtime, index: number, onExit: (code: numb
 
 export async function startPlatform(config: Config, options: { withServer?: boolean; workers?: number } = {}): Promise<Platform> {
   const runtime = await startRuntime(config);
+  const uploadGate = new UploadGate();
   let server: Server | undefined;
   let url = '';
   if (options.withServer !== false) {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = createApp(runtime).listen(config.port, config.host, () => resolve(s));
+      const s = createApp(runtime, { uploadGate }).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
     const address = server.address();
@@ -62,12 +83,19 @@ export async function startPlatform(config: Config, options: { withServer?: bool
     };
     spawnWorker(0);
   }
+  if (config.seedDemo && options.withServer !== false) {
+    // the demo challenge on a fresh platform (seed/demo-seed.ts); without it the platform still runs
+    await seedDemo(runtime, { when: 'startup' }).catch((error) => logEvent('warn', 'demo seed failed; continuing without it', { reason: (error as Error).message }));
+  }
   return {
     runtime,
     url,
     workers,
+    uploadGate,
     async stop() {
       stopping = true;
+      uploadGate.drain();
+      const serverClosed = server ? closeServer(server, uploadGate, config.shutdownGraceS) : Promise.resolve();
       await Promise.all(
         workers.map(
           (w) =>
@@ -75,14 +103,11 @@ export async function startPlatform(config: Config, options: { withServer?: bool
               if (!w || w.exitCode !== null) return resolve();
               w.once('exit', () => resolve());
               w.kill('SIGTERM');
-              setTimeout(() => w.kill('SIGKILL'), 30_000).unref();
+              setTimeout(() => w.kill('SIGKILL'), Math.max(30, config.shutdownGraceS) * 1000).unref();
             }),
         ),
       );
-      if (server) {
-        server.closeIdleConnections();
-        await new Promise((resolve) => server!.close(resolve));
-      }
+      await serverClosed;
       await runtime.close();
     },
   };

@@ -7,11 +7,12 @@ import type { AppDeps } from './app-deps.ts';
 import { hashPassword } from './auth/secrets.ts';
 import { upsertAdmin } from './auth/store.ts';
 import type { Config } from './config.ts';
-import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded-postgres.ts';
+import type { RunningPostgres } from './db/embedded-postgres.ts';
+import { importKeepingSignals } from './lifecycle/signal-hooks.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 import { startJobQueue, type QueueOptions } from './queue/job-queue.ts';
-import { LocalStorage } from './storage/local-storage.ts';
+import { createStorage } from './storage/create-storage.ts';
 
 export interface Runtime extends AppDeps {
   readonly databaseUrl: string;
@@ -21,6 +22,8 @@ export interface Runtime extends AppDeps {
 
 export async function databaseUrlFor(config: Config): Promise<{ url: string; embedded?: RunningPostgres }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
+  // loaded only when needed, without its exit-at-once signal handlers (see lifecycle/signal-hooks.ts)
+  const { startEmbeddedPostgres } = await importKeepingSignals(() => import('./db/embedded-postgres.ts'));
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'));
   return { url: embedded.url, embedded };
 }
@@ -33,7 +36,7 @@ export async function startRuntime(config: Config, databaseUrl?: string): Promis
   const { url, embedded } = databaseUrl ? { url: databaseUrl, embedded: undefined } : await databaseUrlFor(config);
   const db = createPool(url);
   await migrate(db);
-  const storage = await new LocalStorage(config.storageDir).init();
+  const storage = await createStorage(config);
   const queue = await startJobQueue(url, queueOptions(config));
   if (config.organiser) {
     await upsertAdmin(db, config.organiser.email, await hashPassword(config.organiser.password));

@@ -8,13 +8,13 @@ import { createPool } from './db/pool.ts';
 import { startJobQueue } from './queue/job-queue.ts';
 import { startWorker } from './queue/evaluation-jobs.ts';
 import { queueOptions } from './runtime.ts';
-import { LocalStorage } from './storage/local-storage.ts';
+import { createStorage } from './storage/create-storage.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL: a worker needs the platform database (postgres://...)');
   const db = createPool(config.databaseUrl, 4);
-  const storage = await new LocalStorage(config.storageDir).init();
+  const storage = await createStorage(config);
   const queue = await startJobQueue(config.databaseUrl, queueOptions(config));
   await startWorker({ config, db, storage, queue });
   let stopping = false;

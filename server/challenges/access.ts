@@ -27,6 +27,8 @@ export interface PhaseRow {
   daily_limit: number;
   total_limit: number | null;
   show_case_results: boolean;
+  /** Teams may open the 3D inspection (which reveals the gold standard's shape) of their own evaluations. */
+  teams_inspect_in_3d: boolean;
   ranking: RankingScheme;
   leaderboard_pick: 'best' | 'latest';
   created_at: Date;

@@ -50,6 +50,7 @@ const phaseFields = {
   dailyLimit: z.number().int().min(1).max(1000),
   totalLimit: z.number().int().min(1).max(100000).nullable(),
   showCaseResults: z.boolean(),
+  teamsInspectIn3d: z.boolean(),
   ranking,
   leaderboardPick: z.enum(['best', 'latest']),
 };
@@ -71,6 +72,7 @@ export const newPhaseInput = z
     dailyLimit: phaseFields.dailyLimit.default(5),
     totalLimit: phaseFields.totalLimit.default(null),
     showCaseResults: phaseFields.showCaseResults.default(true),
+    teamsInspectIn3d: phaseFields.teamsInspectIn3d.default(false),
     ranking: ranking.default({ scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } }),
     leaderboardPick: phaseFields.leaderboardPick.default('best'),
   })

@@ -39,6 +39,7 @@ function storedFields(phase: PhaseRow): PhaseFields {
     showCaseResults: phase.show_case_results,
     ranking: phase.ranking,
     leaderboardPick: phase.leaderboard_pick,
+    teamsInspectIn3d: phase.teams_inspect_in_3d,
   };
 }
 

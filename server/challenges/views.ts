@@ -37,6 +37,7 @@ export function phaseView(phase: PhaseRow, caseCount: number) {
     dailyLimit: phase.daily_limit,
     totalLimit: phase.total_limit,
     showCaseResults: phase.show_case_results,
+    teamsInspectIn3d: phase.teams_inspect_in_3d,
     ranking: phase.ranking,
     leaderboardPick: phase.leaderboard_pick,
     caseCount,

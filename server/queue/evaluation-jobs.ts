@@ -35,6 +35,8 @@ import {
 } from './evaluation-store.ts';
 import { markGoldFailed, markGoldReady, markGoldRunning } from '../challenges/gold-store.ts';
 import { PreparedGoldCache } from './prepared-gold-cache.ts';
+import { startModelWorker } from '../models/run-model-job.ts';
+import { buildEvaluationViewerArtefacts, buildGoldViewerArtefacts } from '../viewer/worker-artefacts.ts';
 
 const WORKER_ID = `${hostname()}:${process.pid}`;
 /** While a case's gold standard is still being prepared, its evaluations wait and look again after this. */
@@ -60,6 +62,8 @@ export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, c
     const { branches: _branches, ...summary } = preparedSummary(prepared) as Record<string, unknown>;
     await markGoldReady(deps.db, gold.id, key, summary);
     logEvent('info', 'gold standard ready', { goldStandardId, case: gold.case_name, ms: Math.round(performance.now() - started) });
+    // the 3D viewer's surface and first slices; never throws (a failure is logged, the viewer builds it later)
+    await buildGoldViewerArtefacts(deps, gold, prepared);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof EvaluatorError || context.retryCount >= context.retryLimit) {
@@ -108,6 +112,8 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     };
     await inTransaction(deps.db, (client) => markEvaluationDone(client, evaluation, gold.id, score, provenance));
     logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD });
+    // the 3D viewer's leakage surface and first slices; never throws (a failure is logged, the viewer builds it later)
+    await buildEvaluationViewerArtefacts(deps, { evaluationId, goldStandardId: gold.id, predSha256: evaluation.pred_sha256 }, prepared, volume);
   } catch (error) {
     if (error instanceof EvaluatorError) {
       await inTransaction(deps.db, (client) => markEvaluationFailed(client, evaluation, 'team', error.code, error.message));
@@ -145,6 +151,7 @@ export async function startWorker(deps: AppDeps): Promise<WorkerDeps> {
   await deps.queue.work('evaluate-case', (data, context) => evaluateCaseJob(worker, data.evaluationId, context));
   await deps.queue.work('evaluate-case-dead', (data) => evaluationDeadLetter(worker, data.evaluationId));
   await deps.queue.work('prepare-gold-dead', (data) => goldDeadLetter(worker, data.goldStandardId));
+  await startModelWorker(worker); // model phases: run-model jobs
   logEvent('info', 'worker started', { worker: WORKER_ID });
   return worker;
 }

@@ -1,8 +1,10 @@
 /**
  * The job queue: a thin layer on pg-boss 10 (PostgreSQL is the single source of truth, so jobs live beside the
- * rows that need them and can be enqueued in the same transaction). Two queues:
+ * rows that need them and can be enqueued in the same transaction). Three queues:
  * - `prepare-gold` {goldStandardId}: prepare a gold standard once and cache it;
- * - `evaluate-case` {evaluationId}: score one (submission, case).
+ * - `evaluate-case` {evaluationId}: score one (submission, case);
+ * - `run-model` {modelRunId}: run a model submission on one case, then enqueue that case's `evaluate-case`
+ *   (server/models/run-model-job.ts).
  * Retries, time-out (expiry) and the failed state are pg-boss's; Carina's own tables keep the status and reason
  * people see.
  */
@@ -15,6 +17,9 @@ export const QUEUE_NAMES = {
   /** Jobs that exhausted their retries (including time-outs of dead workers) land here with their payload. */
   prepareGoldDead: 'prepare-gold-dead',
   evaluateCaseDead: 'evaluate-case-dead',
+  // model phases (server/models): run a submission's model on one case, then enqueue its evaluate-case job
+  runModel: 'run-model',
+  runModelDead: 'run-model-dead',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -23,7 +28,12 @@ export interface JobPayloads {
   'evaluate-case': { evaluationId: number };
   'prepare-gold-dead': { goldStandardId: number };
   'evaluate-case-dead': { evaluationId: number };
+  'run-model': { modelRunId: number };
+  'run-model-dead': { modelRunId: number };
 }
+
+/** A model run may take its phase's whole time limit per case (at most 4 h, migrations/0008), plus start-up. */
+const RUN_MODEL_EXPIRY_S = 4 * 3600 + 600;
 
 export interface JobContext {
   readonly jobId: string;
@@ -61,14 +71,16 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
   const deadLetters: Partial<Record<QueueName, QueueName>> = {
     'prepare-gold': QUEUE_NAMES.prepareGoldDead,
     'evaluate-case': QUEUE_NAMES.evaluateCaseDead,
+    'run-model': QUEUE_NAMES.runModelDead,
   };
-  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase]) {
+  const expiryOf = (queue: QueueName) => (queue === QUEUE_NAMES.runModel ? Math.max(options.timeoutS, RUN_MODEL_EXPIRY_S) : options.timeoutS);
+  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.runModelDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel]) {
     const settings = {
       name,
       retryLimit: options.retries,
       retryDelay: 2,
       retryBackoff: true,
-      expireInSeconds: options.timeoutS,
+      expireInSeconds: expiryOf(name),
       ...(deadLetters[name] ? { deadLetter: deadLetters[name] } : {}),
     };
     if (await boss.getQueue(name)) await boss.updateQueue(name, settings);
@@ -79,20 +91,24 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
       const db = client ? { executeSql: (text: string, values: unknown[]) => client.query(text, values) } : undefined;
       return boss.send(queue, data as object, {
         retryLimit: options.retries,
-        expireInSeconds: options.timeoutS,
+        expireInSeconds: expiryOf(queue),
         ...(delayS ? { startAfter: delayS } : {}),
         ...(deadLetters[queue] ? { deadLetter: deadLetters[queue] } : {}),
         ...(db ? { db } : {}),
       });
     },
     async work(queue, handler) {
-      await boss.work<JobPayloads[typeof queue]>(
+      let workerId = '';
+      workerId = await boss.work<JobPayloads[typeof queue]>(
         queue,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalS ?? 1 },
         async (jobs) => {
           for (const job of jobs) {
             await handler(job.data, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
           }
+          // pg-boss sleeps out its polling interval after every fetch, even a fruitful one; a worker that just
+          // finished a job looks for the next one at once instead (else one worker scores at most a job a second)
+          if (jobs.length > 0 && workerId) boss.notifyWorker(workerId);
         },
       );
     },

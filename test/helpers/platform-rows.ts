@@ -27,15 +27,16 @@ export async function createUser(deps: AppDeps, email: string, admin = false): P
   return r.rows[0].id;
 }
 
-export async function createPhase(deps: AppDeps, options: { showCaseResults?: boolean } = {}): Promise<{ challengeId: number; phaseId: number; organiserId: number }> {
+export async function createPhase(deps: AppDeps, options: { showCaseResults?: boolean; teamsInspectIn3d?: boolean } = {}): Promise<{ challengeId: number; phaseId: number; organiserId: number }> {
   const n = ++serial;
   const organiserId = await createUser(deps, `organiser${n}-${process.pid}@example.org`);
   const c = await deps.db.query(`insert into challenges (slug, title, created_by) values ($1, $2, $3) returning id`, [`test-${n}-${process.pid}`, `Test ${n}`, organiserId]);
   const challengeId = c.rows[0].id;
   await deps.db.query('insert into challenge_organisers (challenge_id, user_id) values ($1, $2)', [challengeId, organiserId]);
   const p = await deps.db.query(
-    `insert into phases (challenge_id, name, opens_at, closes_at, show_case_results) values ($1, 'validation', now() - interval '1 day', now() + interval '30 days', $2) returning id`,
-    [challengeId, options.showCaseResults ?? true],
+    `insert into phases (challenge_id, name, opens_at, closes_at, show_case_results, teams_inspect_in_3d)
+     values ($1, 'validation', now() - interval '1 day', now() + interval '30 days', $2, $3) returning id`,
+    [challengeId, options.showCaseResults ?? true, options.teamsInspectIn3d ?? false],
   );
   return { challengeId, phaseId: p.rows[0].id, organiserId };
 }

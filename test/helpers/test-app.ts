@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import type { Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/queue/job-queue.ts';
 import { queueOptions } from '../../server/runtime.ts';
-import { LocalStorage } from '../../server/storage/local-storage.ts';
+import { createStorage } from '../../server/storage/create-storage.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Reply {
@@ -116,7 +116,8 @@ export async function createTestApp(label: string, env: Record<string, string> =
   const database = await createTestDatabase(label);
   const storageDir = mkdtempSync(join(tmpdir(), 'carina-storage-'));
   const config: Config = loadConfig({ STORAGE_DIR: storageDir, DATABASE_URL: database.url, LOGIN_ATTEMPTS_PER_MINUTE: '10', ...env });
-  const storage = await new LocalStorage(config.storageDir).init();
+  // local files under storageDir, or the object store when env selects it (STORAGE_URL=s3://…)
+  const storage = await createStorage(config);
   const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
   const deps: AppDeps = { config, db: database.pool, storage, queue };
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,114 @@
+/**
+ * One submission, live: each case's status (queue position, running stage, done, failed with its reason),
+ * refreshed by polling GET /api/submissions/:id until every case has finished — no reload. Then its per-case
+ * metrics (when the phase shows them), the aggregate, a per-case bar plot and links to the 3D viewer.
+ */
+import { submissionDetail } from '../api/submissions.ts';
+import { METRICS, type CaseStatus, type SubmissionDetail } from '../api/types.ts';
+import { announce, h, replace, svgElement } from '../dom.ts';
+import { caseStatusText, isFinished } from '../lib/case-status.ts';
+import { formatMetric } from '../lib/format.ts';
+import { barChartSvg } from '../plots/bar-chart.ts';
+import type { PageContext } from '../router.ts';
+import { badge, instant, pageTitle, poll, requireSignIn } from './common.ts';
+
+export const METRIC_COLOURS: Record<string, string> = { TD: '#1f5fa8', BD: '#2e9e5b', DSC: '#f2a541', Precision: '#8e44ad', Sensitivity: '#d1495b', Specificity: '#5b6575' };
+const POLL_MS = 1000;
+
+/** The official code prints TD, BD and DSC with 2 decimals, the others with 3. */
+export const digitsOf = (metric: string) => (metric === 'TD' || metric === 'BD' || metric === 'DSC' ? 2 : 3);
+
+export async function submissionPage({ root, params, signal }: PageContext): Promise<void> {
+  if (!requireSignIn(root, 'see submissions')) return;
+  const id = Number(params.id);
+  const statusArea = h('div', {});
+  replace(root, pageTitle(`Submission ${id}`), statusArea);
+  let lastStatus = '';
+  poll(signal, POLL_MS, async () => {
+    const detail = await submissionDetail(id);
+    if (signal.aborted) return true;
+    replace(statusArea, renderSubmission(detail));
+    if (detail.submission.status !== lastStatus) {
+      lastStatus = detail.submission.status;
+      announce(`Submission ${id} is ${lastStatus}`);
+    }
+    return isFinished(detail.submission.status) && detail.cases.every((c) => isFinished(c.status));
+  });
+}
+
+function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement {
+  const shown = submission.caseResultsShown;
+  const finished = cases.filter((c) => c.status === 'done');
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      {},
+      h('span', { 'data-testid': 'submission-status' }, badge(submission.status)),
+      ` ${submission.team.name} · ${submission.phase.name} · submitted `,
+      instant(submission.createdAt),
+      submission.finishedAt ? [' · finished ', instant(submission.finishedAt)] : null,
+      ' · ',
+      h('a', { href: `#/phases/${submission.phase.id}/submissions` }, 'all my submissions'),
+      ' · ',
+      h('a', { href: `#/phases/${submission.phase.id}/leaderboard` }, 'leaderboard'),
+    ),
+    submission.note ? h('p', { class: 'muted' }, `Note: ${submission.note}`) : null,
+    submission.warnings?.length ? h('div', { class: 'notice warn' }, h('ul', { class: 'problems' }, submission.warnings.map((w) => h('li', {}, w.warning)))) : null,
+    submission.hidden ? h('p', { class: 'notice warn' }, `Hidden from the leaderboard: ${submission.hiddenReason ?? ''}`) : null,
+    submission.disqualified ? h('p', { class: 'notice error' }, `Disqualified: ${submission.disqualifiedReason ?? ''}`) : null,
+    h('div', { class: 'table-scroll' }, caseTable(cases, shown, submission.aggregate)),
+    shown ? null : h('p', { class: 'muted' }, 'This phase does not show per-case results; the mean over the cases appears once every case is scored.'),
+    shown && finished.length
+      ? h(
+          'div',
+          { class: 'plot', 'data-testid': 'case-metrics-plot' },
+          svgElement(
+            barChartSvg({
+              title: 'Metrics per case (%)',
+              categories: finished.map((c) => c.case),
+              series: ['TD', 'BD', 'DSC', 'Precision'].map((m) => ({ name: m, colour: METRIC_COLOURS[m], values: finished.map((c) => (typeof c.metrics?.[m] === 'number' ? (c.metrics[m] as number) : null)) })),
+              max: 100,
+            }),
+          ),
+        )
+      : null,
+  );
+}
+
+function caseTable(cases: CaseStatus[], shown: boolean, aggregate: SubmissionDetail['submission']['aggregate']): HTMLElement {
+  return h(
+    'table',
+    { 'data-testid': 'case-status' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'File'), h('th', {}, 'Status'), METRICS.map((m) => h('th', { class: 'num' }, m)), h('th', {}, '3D'))),
+    h(
+      'tbody',
+      {},
+      cases.map((c) =>
+        h(
+          'tr',
+          { 'data-case': c.case, 'data-status': c.status },
+          h('td', {}, c.case),
+          h('td', {}, c.file ?? '—'),
+          h('td', { class: c.status === 'failed' ? 'error' : '' }, badge(c.status), ' ', h('span', { class: 'small' }, caseStatusText(c))),
+          METRICS.map((m) => h('td', { class: 'num', 'data-metric': m }, shown ? formatMetric(c.metrics?.[m] as number | undefined, digitsOf(m)) : '·')),
+          h('td', {}, c.status === 'done' && c.evaluationId ? h('a', { href: `#/evaluations/${c.evaluationId}`, 'aria-label': `Open case ${c.case} in 3D` }, 'View') : '—'),
+        ),
+      ),
+    ),
+    aggregate
+      ? h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { colspan: 3 }, `Mean ± SD over ${aggregate.cases} case${aggregate.cases === 1 ? '' : 's'}`),
+            METRICS.map((m) => h('td', { class: 'num', 'data-mean': m }, `${formatMetric(aggregate.mean[m], 3)} ± ${formatMetric(aggregate.std[m], 3)}`)),
+            h('td', {}),
+          ),
+        )
+      : null,
+  );
+}

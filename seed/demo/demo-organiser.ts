@@ -1,0 +1,35 @@
+/**
+ * Who organises the demo: the start-up organiser (CARINA_ORGANISER) when configured, else the first platform
+ * admin, else a new admin `admin@carina.local` whose random password is shown once (and stored only hashed).
+ */
+import type { AppDeps } from '../../server/app-deps.ts';
+import { hashPassword, randomToken } from '../../server/auth/secrets.ts';
+import { findUserByEmail, insertUser, type UserRow } from '../../server/auth/store.ts';
+import { DEMO_ORGANISER_EMAIL } from './demo-content.ts';
+import { firstAdmin } from './demo-store.ts';
+
+export interface DemoOrganiser {
+  readonly user: UserRow;
+  /** The password of an account created just now (to show once); undefined for an existing account. */
+  readonly newPassword?: string;
+}
+
+export async function demoOrganiser(deps: AppDeps): Promise<DemoOrganiser> {
+  const configured = deps.config.organiser && (await findUserByEmail(deps.db, deps.config.organiser.email));
+  if (configured && configured.is_admin) return { user: configured };
+  const admin = await firstAdmin(deps.db);
+  if (admin) return { user: admin };
+  const password = randomToken(15);
+  const created = await insertUser(deps.db, DEMO_ORGANISER_EMAIL, 'Demo organiser', await hashPassword(password), true);
+  if (created) return { user: created, newPassword: password };
+  // the address exists without admin rights (made by hand): use it as it is only if it is an admin
+  throw new Error(`${DEMO_ORGANISER_EMAIL} exists but is not a platform admin; set CARINA_ORGANISER=email:password to choose the demo's organiser`);
+}
+
+export function organiserAnnouncement(email: string, password: string): string {
+  return (
+    `\nDemo organiser account (platform admin) created:\n` +
+    `  e-mail:   ${email}\n  password: ${password}\n` +
+    `This password is shown only now. To choose your own organiser instead, set CARINA_ORGANISER=email:password.\n\n`
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * /api routes of model phases:
+ * - POST /api/phases/:id/models — multipart: `model` (.onnx), `manifest` (JSON text or file), optional `note`
+ *   → 202 the accepted model submission, queued (one model run, then one evaluation, per hidden case)
+ * - GET  /api/phases/:id/model-rules — the phase's model limits, the caps every model must respect, an example manifest
+ * - GET  /api/submissions/:id/model — a model submission's manifest, structure and per-case runs (team and organisers)
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../app-deps.ts';
+import { requireUser } from '../auth/authenticate.ts';
+import { challengeById, isOrganiser, phaseById, requireActiveTeam } from '../challenges/access.ts';
+import { AppError } from '../errors.ts';
+import { quotaOf, requireQuotaLeft } from '../submissions/quota.ts';
+import { casesOfPhase, isTeamMember, submissionById } from '../submissions/store.ts';
+import { acceptModel } from './accept-model.ts';
+import { modelRules } from './model-rules.ts';
+import { requireOpenModelPhase } from './model-phase-window.ts';
+import { modelLimitsOf, modelRunsOfSubmission, submissionModel } from './model-store.ts';
+import { discardModelUpload, receiveModelUpload } from './receive-model-upload.ts';
+
+function idParam(req: Request, what: string): number {
+  const id = Number(req.params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('NOT_FOUND', `no ${what} ${req.params.id}`);
+  return id;
+}
+
+export function modelsRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post('/api/phases/:id/models', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const phase = await phaseById(deps.db, idParam(req, 'phase'));
+    const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
+    requireOpenModelPhase(phase);
+    const cases = await casesOfPhase(deps.db, phase.id);
+    if (cases.length === 0) throw new AppError('CONFLICT', `phase "${phase.name}" has no cases yet; a model has nothing to run on`);
+    requireQuotaLeft(await quotaOf(deps.db, phase, team.id), team.name, phase.name);
+    const limits = await modelLimitsOf(deps.db, phase.id);
+    const upload = await receiveModelUpload(req, res, deps.storage.scratchDir, Math.min(limits.maxBytes, deps.config.maxUploadBytes));
+    try {
+      res.status(202).json(await acceptModel(deps, { phase, team, userId: user.id, cases, limits, upload }));
+    } finally {
+      await discardModelUpload(upload);
+    }
+  });
+
+  router.get('/api/phases/:id/model-rules', async (req: Request, res: Response) => {
+    requireUser(req);
+    const phase = await phaseById(deps.db, idParam(req, 'phase'));
+    if (phase.kind !== 'model') throw new AppError('NOT_FOUND', `phase "${phase.name}" takes masks, not models`);
+    const limits = await modelLimitsOf(deps.db, phase.id);
+    res.json(modelRules(limits, Math.min(limits.maxBytes, deps.config.maxUploadBytes)));
+  });
+
+  router.get('/api/submissions/:id/model', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    const id = idParam(req, 'submission');
+    const row = await submissionById(deps.db, id);
+    const organiser = row ? await isOrganiser(deps.db, row.challenge_id, user) : false;
+    if (!row || (!organiser && !(await isTeamMember(deps.db, row.team_id, user.id)))) throw new AppError('NOT_FOUND', `no submission ${id} visible to you`);
+    const model = await submissionModel(deps.db, id);
+    if (!model) throw new AppError('NOT_FOUND', `submission ${id} is a mask submission, not a model`);
+    const runs = await modelRunsOfSubmission(deps.db, id);
+    const hideCases = !row.show_case_results && !organiser;
+    res.json({
+      submissionId: id,
+      model: { file: model.original_name, sha256: model.sha256, structure: model.summary },
+      manifest: model.manifest,
+      runs: runs.map((r, n) => ({
+        case: hideCases ? `case ${n + 1}` : r.case_name,
+        status: r.status,
+        attempts: r.attempts,
+        patchesDone: r.patches_done,
+        patchesTotal: r.patches_total,
+        provider: r.provider,
+        runMs: r.run_ms,
+        peakMemoryMb: r.peak_memory_mb,
+        error: r.error_code ? { code: r.error_code, message: r.error_message } : null,
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,61 @@
+/**
+ * Metrics read from the database, so any server process reports the work of every worker process on every
+ * machine: jobs waiting and running per queue, evaluations and submissions by state, and the histogram of
+ * scoring times (provenance.runMs of every finished evaluation — cumulative, as Prometheus expects).
+ */
+import type { Pool } from '../db/pool.ts';
+import { QUEUE_NAMES, type JobQueue } from '../queue/job-queue.ts';
+import type { HistogramFamily, MetricFamily } from './prometheus-text.ts';
+
+/** Upper bounds of the scoring-time histogram, in seconds (a full-size case takes seconds to minutes). */
+export const EVALUATION_SECONDS_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800] as const;
+const EVALUATION_STATES = ['queued', 'running', 'done', 'failed'] as const;
+const SUBMISSION_STATES = ['queued', 'running', 'done', 'failed'] as const;
+
+async function countsByStatus(db: Pool, table: 'evaluations' | 'submissions', states: readonly string[]): Promise<MetricFamily['samples']> {
+  const rows = (await db.query<{ status: string; n: number }>(`select status, count(*)::float8 as n from ${table} group by status`)).rows;
+  const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
+  return [...new Set([...states, ...counts.keys()])].map((status) => ({ labels: { status }, value: counts.get(status) ?? 0 }));
+}
+
+async function evaluationSeconds(db: Pool): Promise<HistogramFamily> {
+  const result = await db.query<{ count: number; sum: number; buckets: number[] }>(
+    `with d as (
+       select (provenance->>'runMs')::float8 / 1000 as s from evaluations
+       where status = 'done' and jsonb_typeof(provenance->'runMs') = 'number'
+     )
+     select (select count(*) from d)::float8 as count,
+            (select coalesce(sum(s), 0) from d)::float8 as sum,
+            array(select count(d.s)::float8 from unnest($1::float8[]) with ordinality as b(le, i)
+                  left join d on d.s <= b.le group by b.i order by b.i) as buckets`,
+    [EVALUATION_SECONDS_BUCKETS],
+  );
+  const row = result.rows[0];
+  return {
+    name: 'carina_evaluation_duration_seconds',
+    help: 'Time to score one case (read, score, store), from the provenance of every finished evaluation.',
+    type: 'histogram',
+    buckets: EVALUATION_SECONDS_BUCKETS.map((le, i) => ({ le, count: Number(row.buckets[i]) })),
+    count: Number(row.count),
+    sum: Number(row.sum),
+  };
+}
+
+export async function platformMetrics(db: Pool, queue: JobQueue): Promise<Array<MetricFamily | HistogramFamily>> {
+  const queues = Object.values(QUEUE_NAMES);
+  const depths = await Promise.all(queues.map((name) => queue.depth(name)));
+  return [
+    {
+      name: 'carina_queue_jobs',
+      help: 'Jobs in the queue, waiting (created or retry) or active (taken by a worker).',
+      type: 'gauge',
+      samples: queues.flatMap((name, i) => [
+        { labels: { queue: name, state: 'waiting' }, value: depths[i].waiting },
+        { labels: { queue: name, state: 'active' }, value: depths[i].active },
+      ]),
+    },
+    { name: 'carina_evaluations', help: 'Per-case evaluations by status.', type: 'gauge', samples: await countsByStatus(db, 'evaluations', EVALUATION_STATES) },
+    { name: 'carina_submissions', help: 'Submissions by status.', type: 'gauge', samples: await countsByStatus(db, 'submissions', SUBMISSION_STATES) },
+    await evaluationSeconds(db),
+  ];
+}

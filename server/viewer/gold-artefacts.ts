@@ -1,0 +1,55 @@
+/**
+ * A gold standard's viewer artefacts, built from its prepared form: the labelled surface, the branch table and
+ * the level-2 mask (the first slices the client asks for). Built by the worker right after preparation and, when
+ * missing (older gold standards, a failed build), on the first request.
+ */
+import { encodeMesh, goldSurface, type PreparedGold } from '../../evaluator/index.ts';
+import type { Storage } from '../storage/storage.ts';
+import { artefactKeys, buildOnce, gzip } from './artefact-store.ts';
+import { viewerBranchTable } from './branch-table.ts';
+import { loadPreparedGold } from './sources.ts';
+import { encodeLevel, goldMaskAtLevel } from './volume-levels.ts';
+
+export const FIRST_LEVEL = 2;
+
+export interface GoldRef {
+  readonly id: number;
+  readonly prepared_key: string;
+}
+
+export interface ArtefactReport {
+  readonly ms: Record<string, number>;
+  readonly bytes: Record<string, number>;
+  readonly triangles?: { extracted: number; kept: number };
+}
+
+export async function storeGoldArtefacts(storage: Storage, goldId: number, gold: PreparedGold): Promise<ArtefactReport> {
+  const ms: Record<string, number> = {};
+  const bytes: Record<string, number> = {};
+  let started = performance.now();
+  const surface = await goldSurface(gold);
+  const surfaceGz = await gzip(encodeMesh(surface.mesh), { level: 6 });
+  await storage.putObject(artefactKeys.goldSurface(goldId), surfaceGz);
+  ms.surface = Math.round(performance.now() - started);
+  bytes.surface = surfaceGz.length;
+  const branchesGz = await gzip(JSON.stringify(viewerBranchTable(gold)));
+  await storage.putObject(artefactKeys.goldBranches(goldId), branchesGz);
+  started = performance.now();
+  const maskGz = await encodeLevel(gold.geometry, FIRST_LEVEL, goldMaskAtLevel(gold, FIRST_LEVEL));
+  await storage.putObject(artefactKeys.goldMask(goldId, FIRST_LEVEL), maskGz);
+  ms.mask = Math.round(performance.now() - started);
+  bytes.mask = maskGz.length;
+  const kept = surface.mesh.triangles.length / 3;
+  return { ms, bytes, triangles: { extracted: surface.extractedTriangles, kept } };
+}
+
+/** Builds the gold standard's artefacts from its stored prepared form (once at a time per gold standard). */
+export function buildGoldArtefacts(storage: Storage, gold: GoldRef): Promise<ArtefactReport> {
+  return buildOnce(`gold:${gold.id}`, async () => storeGoldArtefacts(storage, gold.id, await loadPreparedGold(storage, gold.prepared_key)));
+}
+
+/** G at any level, built on demand from the prepared gold standard. */
+export async function storeGoldMask(storage: Storage, gold: GoldRef, level: number): Promise<void> {
+  const prepared = await loadPreparedGold(storage, gold.prepared_key);
+  await storage.putObject(artefactKeys.goldMask(gold.id, level), await encodeLevel(prepared.geometry, level, goldMaskAtLevel(prepared, level)));
+}

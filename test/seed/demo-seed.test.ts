@@ -1,0 +1,147 @@
+/**
+ * The demo seed against a real PostgreSQL: it seeds a fresh platform through the platform's own services, never
+ * duplicates anything when run again, leaves a platform with challenges of its own alone at start-up, finishes
+ * an interrupted demo, and `reset` rebuilds it. @slow: the normal worker scores every demo submission and the
+ * leaderboards fill in, in the order the profiles promise.
+ */
+import assert from 'node:assert/strict';
+import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
+import { demoEvaluationState } from '../../seed/demo/demo-progress.ts';
+import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const TABLES = ['challenges', 'phases', 'cases', 'gold_standards', 'blobs', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations'] as const;
+
+const expectedCases = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length, 0);
+const expectedSubmissions = DEMO_PHASES.reduce((n, p) => n + DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0);
+const expectedEvaluations = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length * DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0);
+
+describe('seed: demo challenge', function () {
+  this.timeout(180_000);
+  let t: TestApp;
+  const announced: string[] = [];
+  const quiet = (extra: SeedDemoOptions = {}): SeedDemoOptions => ({ onProgress: () => undefined, announce: (text) => announced.push(text), ...extra });
+
+  async function counts(): Promise<Record<string, number>> {
+    const result: Record<string, number> = {};
+    for (const table of TABLES) result[table] = (await t.db.query(`select count(*)::int as n from ${table}`)).rows[0].n;
+    result.jobs = (await t.db.query(`select count(*)::int as n from pgboss.job where name in ('prepare-gold', 'evaluate-case')`)).rows[0].n;
+    return result;
+  }
+
+  before(async () => {
+    t = await createTestApp('demo_seed');
+  });
+  after(async function () {
+    await t.close(this.currentTest?.state === 'failed');
+  });
+
+  it('at start-up, leaves a platform that has challenges of its own alone', async () => {
+    const owner = await t.db.query(`insert into users (email, display_name, password_hash, is_admin) values ('owner@example.org', 'owner', 'x', true) returning id`);
+    await t.db.query(`insert into challenges (slug, title, created_by) values ('real-one', 'A real challenge', $1)`, [owner.rows[0].id]);
+    const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
+    assert.equal(result.status, 'skipped');
+    assert.match(result.reason ?? '', /npm run seed/);
+    assert.equal((await t.db.query('select count(*)::int as n from challenges where slug = $1', [DEMO_SLUG])).rows[0].n, 0);
+    await t.db.query(`delete from challenges`);
+    await t.db.query(`delete from users`);
+  });
+
+  it('seeds an empty platform: organiser (password shown once), challenge, two phases, cases, teams, queued submissions', async () => {
+    const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
+    assert.equal(result.status, 'seeded');
+    assert.deepEqual(result.created, { cases: expectedCases, teams: DEMO_TEAMS.length, submissions: expectedSubmissions });
+    assert.equal(announced.length, 1);
+    assert.match(announced[0], /admin@carina\.local/);
+    const password = /password: (\S+)/.exec(announced[0])![1];
+    const login = await t.agent().post('/api/auth/login', { email: 'admin@carina.local', password });
+    assert.equal(login.status, 200, login.text);
+
+    const detail = await t.agent().get(`/api/challenges/${DEMO_SLUG}`);
+    assert.equal(detail.status, 200, detail.text);
+    assert.equal(detail.body.challenge.title, 'Airway Tree Modeling — demo');
+    const phases = (await t.db.query('select * from phases p join challenges c on c.id = p.challenge_id where c.slug = $1 order by p.id', [DEMO_SLUG])).rows;
+    assert.deepEqual(phases.map((p) => [p.name, p.show_case_results]), [['Validation', true], ['Test', false]]);
+    assert.ok(phases[0].opens_at <= new Date() && phases[0].closes_at.getTime() - Date.now() > 89 * 24 * 3600_000, 'validation open now for 90 days');
+    const c = await counts();
+    assert.equal(c.cases, expectedCases);
+    assert.equal(c.gold_standards, expectedCases);
+    assert.equal(c.teams, DEMO_TEAMS.length);
+    assert.equal(c.users, DEMO_TEAMS.length + 1);
+    assert.equal(c.submissions, expectedSubmissions);
+    assert.equal(c.evaluations, expectedEvaluations);
+    assert.equal(c.jobs, expectedCases + expectedEvaluations, 'one prepare-gold job per case, one evaluate-case job per (submission, case)');
+    const golds = (await t.db.query('select distinct status, is_current, version from gold_standards')).rows;
+    assert.deepEqual(golds, [{ status: 'queued', is_current: true, version: 1 }]);
+    const teams = (await t.db.query('select distinct status from teams')).rows;
+    assert.deepEqual(teams, [{ status: 'accepted' }]);
+  });
+
+  it('run again: nothing new, nothing duplicated, no password shown', async () => {
+    const before = await counts();
+    const again = await seedDemo(t.deps, quiet());
+    assert.equal(again.status, 'seeded');
+    assert.deepEqual(again.created, { cases: 0, teams: 0, submissions: 0 });
+    assert.deepEqual(await counts(), before);
+    assert.equal(announced.length, 1);
+    const atStartup = await seedDemo(t.deps, quiet({ when: 'startup' }));
+    assert.equal(atStartup.status, 'skipped');
+    assert.match(atStartup.reason ?? '', /there already/);
+  });
+
+  it('finishes a demo an interrupted start left incomplete', async () => {
+    const before = await counts();
+    const challenge = (await t.db.query('select id from challenges where slug = $1', [DEMO_SLUG])).rows[0].id;
+    await t.db.query(`delete from audit_log where action = $1`, [DEMO_SEEDED_ACTION]);
+    const lost = await t.db.query(
+      `delete from submissions where id = (select s.id from submissions s join phases p on p.id = s.phase_id where p.challenge_id = $1 and p.name = 'Test' order by s.id desc limit 1) returning id`,
+      [challenge],
+    );
+    assert.equal(lost.rowCount, 1);
+    const resumed = await seedDemo(t.deps, quiet({ when: 'startup' }));
+    assert.deepEqual(resumed.created, { cases: 0, teams: 0, submissions: 1 });
+    const after = await counts();
+    assert.equal(after.submissions, before.submissions);
+    assert.equal(after.evaluations, before.evaluations);
+    assert.equal((await t.db.query('select count(*)::int as n from audit_log where action = $1', [DEMO_SEEDED_ACTION])).rows[0].n, 1);
+  });
+
+  it('reset deletes the demo challenge and builds it again, keeping the accounts', async () => {
+    const before = await counts();
+    const oldId = (await t.db.query('select id from challenges where slug = $1', [DEMO_SLUG])).rows[0].id;
+    const rebuilt = await seedDemo(t.deps, quiet({ reset: true }));
+    assert.equal(rebuilt.status, 'seeded');
+    assert.notEqual(rebuilt.challengeId, oldId);
+    assert.deepEqual(rebuilt.created, { cases: expectedCases, teams: DEMO_TEAMS.length, submissions: expectedSubmissions });
+    const after = await counts();
+    for (const table of ['challenges', 'phases', 'cases', 'gold_standards', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations', 'blobs']) {
+      assert.equal(after[table], before[table], `${table} after reset`);
+    }
+    assert.equal(announced.length, 1, 'the organiser exists: no new password');
+  });
+
+  describe('scored by the worker @slow', () => {
+    it('every demo submission is scored through the queue and both leaderboards fill in, in profile order', async () => {
+      await startWorker(t.deps);
+      const challengeId = (await t.db.query('select id from challenges where slug = $1', [DEMO_SLUG])).rows[0].id;
+      const deadline = Date.now() + 150_000;
+      let state = await demoEvaluationState(t.db, challengeId);
+      while (state.goldPending + state.evaluationsPending > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        state = await demoEvaluationState(t.db, challengeId);
+      }
+      assert.deepEqual(state, { goldPending: 0, evaluationsPending: 0, evaluationsDone: expectedEvaluations, evaluationsFailed: 0 });
+      const phases = (await t.db.query('select id, name from phases where challenge_id = $1 order by id', [challengeId])).rows;
+      for (const phase of phases) {
+        const board = await t.agent().get(`/api/phases/${phase.id}/leaderboard`);
+        assert.equal(board.status, 200, board.text);
+        const teams = board.body.entries.map((e: { team: { name: string } }) => e.team.name);
+        assert.equal(teams.length, DEMO_TEAMS.length, `${phase.name}: ${teams.join(', ')}`);
+        // Lumen Lab (excellent) first, Baseline U-Net (poor) last
+        assert.equal(teams[0], 'Lumen Lab', `${phase.name}: ${teams.join(', ')}`);
+        assert.equal(teams[teams.length - 1], 'Baseline U-Net', `${phase.name}: ${teams.join(', ')}`);
+      }
+    });
+  });
+});
