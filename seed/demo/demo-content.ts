@@ -2,7 +2,7 @@
  * What the demo challenge holds: its text, two phases, the phantom cases (fixed seeds, so every installation
  * gets the same demo) and the simulated teams with the profiles their submissions are drawn from.
  */
-import type { PhaseFields } from '../../server/challenges/phase-input.ts';
+import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
 import { GRID_PRESETS } from '../phantom/phantom-options.ts';
 import type { TeamProfileName } from '../predictions/team-profiles.ts';
 
@@ -50,6 +50,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       totalLimit: null,
       showCaseResults: true,
       teamsInspectIn3d: true,
+      ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
       leaderboardPick: 'best',
     }),
@@ -67,6 +68,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       totalLimit: 3,
       showCaseResults: false,
       teamsInspectIn3d: false,
+      ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'mean-rank', metrics: ['TD', 'BD', 'DSC', 'Precision'] },
       leaderboardPick: 'latest',
     }),

@@ -29,6 +29,10 @@ export interface PhaseRow {
   show_case_results: boolean;
   /** Teams may open the 3D inspection (which reveals the gold standard's shape) of their own evaluations. */
   teams_inspect_in_3d: boolean;
+  /** Model phases: upload size, and per-case inference time and memory. */
+  model_max_bytes: number;
+  model_time_limit_s: number;
+  model_memory_limit_mb: number;
   ranking: RankingScheme;
   leaderboard_pick: 'best' | 'latest';
   created_at: Date;

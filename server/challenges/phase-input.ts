@@ -51,6 +51,9 @@ const phaseFields = {
   totalLimit: z.number().int().min(1).max(100000).nullable(),
   showCaseResults: z.boolean(),
   teamsInspectIn3d: z.boolean(),
+  modelMaxBytes: z.number().int().min(1024).max(4294967296),
+  modelTimeLimitS: z.number().int().min(10).max(14400),
+  modelMemoryLimitMb: z.number().int().min(256).max(65536),
   ranking,
   leaderboardPick: z.enum(['best', 'latest']),
 };
@@ -65,6 +68,9 @@ const closesAfterOpens = (phase: { opensAt?: Date; closesAt?: Date }, ctx: z.Ref
   }
 };
 
+/** Limits of model phases when the organiser does not set them. */
+export const DEFAULT_MODEL_LIMITS = { modelMaxBytes: 200 * 2 ** 20, modelTimeLimitS: 1800, modelMemoryLimitMb: 4096 } as const;
+
 export const newPhaseInput = z
   .strictObject({
     ...phaseFields,
@@ -73,6 +79,9 @@ export const newPhaseInput = z
     totalLimit: phaseFields.totalLimit.default(null),
     showCaseResults: phaseFields.showCaseResults.default(true),
     teamsInspectIn3d: phaseFields.teamsInspectIn3d.default(false),
+    modelMaxBytes: phaseFields.modelMaxBytes.default(DEFAULT_MODEL_LIMITS.modelMaxBytes),
+    modelTimeLimitS: phaseFields.modelTimeLimitS.default(DEFAULT_MODEL_LIMITS.modelTimeLimitS),
+    modelMemoryLimitMb: phaseFields.modelMemoryLimitMb.default(DEFAULT_MODEL_LIMITS.modelMemoryLimitMb),
     ranking: ranking.default({ scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } }),
     leaderboardPick: phaseFields.leaderboardPick.default('best'),
   })

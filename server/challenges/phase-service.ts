@@ -40,6 +40,9 @@ function storedFields(phase: PhaseRow): PhaseFields {
     ranking: phase.ranking,
     leaderboardPick: phase.leaderboard_pick,
     teamsInspectIn3d: phase.teams_inspect_in_3d,
+    modelMaxBytes: Number(phase.model_max_bytes),
+    modelTimeLimitS: phase.model_time_limit_s,
+    modelMemoryLimitMb: phase.model_memory_limit_mb,
   };
 }
 

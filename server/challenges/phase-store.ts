@@ -5,7 +5,8 @@ import type { Queryable } from './queryable.ts';
 
 export type PhaseWithCaseCount = PhaseRow & { case_count: number };
 
-const FIELDS_SQL = `name, kind, opens_at, closes_at, daily_limit, total_limit, show_case_results, ranking, leaderboard_pick, teams_inspect_in_3d`;
+const FIELDS_SQL = `name, kind, opens_at, closes_at, daily_limit, total_limit, show_case_results, ranking, leaderboard_pick, teams_inspect_in_3d,
+  model_max_bytes, model_time_limit_s, model_memory_limit_mb`;
 
 function fieldValues(fields: PhaseFields): unknown[] {
   return [
@@ -19,13 +20,16 @@ function fieldValues(fields: PhaseFields): unknown[] {
     JSON.stringify(fields.ranking),
     fields.leaderboardPick,
     fields.teamsInspectIn3d,
+    fields.modelMaxBytes,
+    fields.modelTimeLimitS,
+    fields.modelMemoryLimitMb,
   ];
 }
 
 /** Throws a unique violation (phases_challenge_id_name_key) when the name is taken in the challenge. */
 export async function insertPhase(db: Queryable, challengeId: number, fields: PhaseFields): Promise<PhaseRow> {
   const result = await db.query<PhaseRow>(
-    `insert into phases (challenge_id, ${FIELDS_SQL}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+    `insert into phases (challenge_id, ${FIELDS_SQL}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning *`,
     [challengeId, ...fieldValues(fields)],
   );
   return result.rows[0];
@@ -34,7 +38,7 @@ export async function insertPhase(db: Queryable, challengeId: number, fields: Ph
 /** Rewrites every field of a phase (the caller merged the changes into the stored row). */
 export async function updatePhase(db: Queryable, id: number, fields: PhaseFields): Promise<PhaseRow> {
   const result = await db.query<PhaseRow>(
-    `update phases set (${FIELDS_SQL}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) where id = $1 returning *`,
+    `update phases set (${FIELDS_SQL}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) where id = $1 returning *`,
     [id, ...fieldValues(fields)],
   );
   return result.rows[0];

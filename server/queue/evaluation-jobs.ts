@@ -78,6 +78,13 @@ export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, c
 export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, context: JobContext): Promise<void> {
   const evaluation = await loadEvaluation(deps.db, evaluationId);
   if (!evaluation || evaluation.status === 'done' || evaluation.status === 'failed') return;
+  const { pred_sha256: predSha256, pred_name: predName } = evaluation;
+  if (!predSha256 || !predName) {
+    await inTransaction(deps.db, (client) =>
+      markEvaluationFailed(client, evaluation, 'platform', 'NO_PREDICTION', `case ${evaluation.case_name}: there is no prediction to score for this case`),
+    );
+    return;
+  }
   const gold = await goldForEvaluation(deps.db, evaluation);
   if (!gold || gold.status === 'failed') {
     await inTransaction(deps.db, (client) =>
@@ -94,18 +101,18 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
   try {
     const prepared = await deps.goldCache.get(gold.prepared_key);
     await reportProgress(deps.db, evaluationId, 'reading');
-    const volume = await readVolume(await deps.storage.blobPath(evaluation.pred_sha256), {
+    const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
-      fileName: evaluation.pred_name,
+      fileName: predName,
     });
     await reportProgress(deps.db, evaluationId, 'scoring');
-    const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${evaluation.pred_name})`);
+    const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${predName})`);
     const provenance = {
       evaluatorVersion: EVALUATOR_VERSION,
       goldStandardId: gold.id,
       goldVersion: gold.version,
       goldSha256: gold.sha256,
-      predSha256: evaluation.pred_sha256,
+      predSha256,
       runMs: Math.round(performance.now() - started),
       stages: timings,
       worker: WORKER_ID,
@@ -113,7 +120,7 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     await inTransaction(deps.db, (client) => markEvaluationDone(client, evaluation, gold.id, score, provenance));
     logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD });
     // the 3D viewer's leakage surface and first slices; never throws (a failure is logged, the viewer builds it later)
-    await buildEvaluationViewerArtefacts(deps, { evaluationId, goldStandardId: gold.id, predSha256: evaluation.pred_sha256 }, prepared, volume);
+    await buildEvaluationViewerArtefacts(deps, { evaluationId, goldStandardId: gold.id, predSha256 }, prepared, volume);
   } catch (error) {
     if (error instanceof EvaluatorError) {
       await inTransaction(deps.db, (client) => markEvaluationFailed(client, evaluation, 'team', error.code, error.message));

@@ -16,8 +16,9 @@ export interface EvaluationJobRow {
   status: 'queued' | 'running' | 'done' | 'failed';
   attempts: number;
   gold_standard_id: number | null;
-  pred_sha256: string;
-  pred_name: string;
+  /** null when the case has no prediction file (a model run that produced no mask). */
+  pred_sha256: string | null;
+  pred_name: string | null;
 }
 
 export async function loadEvaluation(db: Pool, evaluationId: number): Promise<EvaluationJobRow | undefined> {
@@ -26,7 +27,7 @@ export async function loadEvaluation(db: Pool, evaluationId: number): Promise<Ev
             f.sha256 as pred_sha256, f.original_name as pred_name
      from evaluations e
      join cases c on c.id = e.case_id
-     join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
+     left join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
      where e.id = $1`,
     [evaluationId],
   );

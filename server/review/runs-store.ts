@@ -74,6 +74,8 @@ export async function insertCandidates(client: PoolClient, runId: number, submis
     `insert into evaluations (submission_id, case_id, run_id, gold_standard_id, status)
      select e.submission_id, e.case_id, $1, g.id, 'queued'
        from evaluations e join gold_standards g on g.case_id = e.case_id and g.is_current
+       -- only cases that have a prediction to score (a model submission's failed run left none)
+       join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
       where e.run_id is null and e.submission_id = any($2::bigint[])
       order by e.submission_id, e.case_id
      returning id`,

@@ -103,7 +103,7 @@ const SUBMISSION_COLUMNS = `
   s.id, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, s.team_id, t.name as team_name,
   s.submitted_by, s.status, s.counts_toward_quota, s.warnings, s.note, s.hidden, s.hidden_reason, s.disqualified,
   s.disqualified_reason, s.aggregate, s.created_at, s.finished_at,
-  (select count(*)::int from submission_files f where f.submission_id = s.id) as case_count`;
+  (select count(*)::int from evaluations e where e.submission_id = s.id and e.run_id is null) as case_count`;
 
 export async function submissionById(db: Db, id: number): Promise<SubmissionRow | undefined> {
   const result = await db.query<SubmissionRow>(

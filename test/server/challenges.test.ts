@@ -141,6 +141,16 @@ describe('challenges and phases', () => {
         [modelPhase.body.phase.kind, modelPhase.body.phase.dailyLimit, modelPhase.body.phase.totalLimit, modelPhase.body.phase.leaderboardPick],
         ['model', 5, null, 'best'],
       );
+      assert.deepEqual(modelPhase.body.phase.modelLimits, { maxBytes: 200 * 2 ** 20, timeLimitPerCaseS: 1800, memoryLimitPerCaseMb: 4096 });
+      assert.equal(modelPhase.body.phase.teamsInspectIn3d, false);
+      const tightened = await colleague.patch(`/api/phases/${modelPhase.body.phase.id}`, { modelTimeLimitS: 120, modelMemoryLimitMb: 1024 });
+      assert.equal(tightened.status, 200, tightened.text);
+      assert.deepEqual(tightened.body.phase.modelLimits, { maxBytes: 200 * 2 ** 20, timeLimitPerCaseS: 120, memoryLimitPerCaseMb: 1024 });
+      const storedLimits = (await t.db.query('select model_time_limit_s, model_memory_limit_mb from phases where id = $1', [modelPhase.body.phase.id])).rows[0];
+      assert.deepEqual([storedLimits.model_time_limit_s, storedLimits.model_memory_limit_mb], [120, 1024]);
+      const tooShort = await colleague.patch(`/api/phases/${modelPhase.body.phase.id}`, { modelTimeLimitS: 1 });
+      assert.equal(tooShort.status, 400);
+      assert.match(tooShort.body.error.message, /modelTimeLimitS/);
     });
 
     it('refuses phase creation to anonymous callers (401) and non-organisers (403 FORBIDDEN)', async () => {
