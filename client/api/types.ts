@@ -164,8 +164,10 @@ export interface CaseStatus {
   attempts: number;
   error: CaseError | null;
   metrics: (Partial<Metrics> & Record<string, unknown>) | null;
-  /** Present when the server lists it; opens the 3D viewer for this case. */
-  evaluationId?: number;
+  /** Opens the 3D viewer for this case (`#/evaluations/:id`) when `inspectable`. */
+  evaluationId: number;
+  /** The caller may open this case in 3D: it is done and the phase lets teams inspect (organisers always may). */
+  inspectable: boolean;
 }
 
 export interface SubmissionDetail {

@@ -93,7 +93,7 @@ function caseTable(cases: CaseStatus[], shown: boolean, aggregate: SubmissionDet
           h('td', {}, c.file ?? '—'),
           h('td', { class: c.status === 'failed' ? 'error' : '' }, badge(c.status), ' ', h('span', { class: 'small' }, caseStatusText(c))),
           METRICS.map((m) => h('td', { class: 'num', 'data-metric': m }, shown ? formatMetric(c.metrics?.[m] as number | undefined, digitsOf(m)) : '·')),
-          h('td', {}, c.status === 'done' && c.evaluationId ? h('a', { href: `#/evaluations/${c.evaluationId}`, 'aria-label': `Open case ${c.case} in 3D` }, 'View') : '—'),
+          h('td', {}, c.inspectable && c.evaluationId ? h('a', { href: `#/evaluations/${c.evaluationId}`, 'aria-label': `Open case ${c.case} in 3D` }, 'View') : '—'),
         ),
       ),
     ),

@@ -24,6 +24,7 @@ export async function submissionById(db: Pool | PoolClient, id: number): Promise
 }
 
 export interface ReviewedCase {
+  evaluationId: number;
   caseId: number;
   case: string;
   status: string;
@@ -61,7 +62,7 @@ export async function reviewSubmissions(db: Pool, phaseId: number): Promise<Revi
   );
   // per-branch flags are for the viewer; the table does not need them
   const cases = await db.query(
-    `select e.submission_id, e.case_id, c.name as case_name, e.status, e.attempts, e.metrics - 'branch_detected' - 'branch_skeleton_in_pred' as metrics,
+    `select e.id as evaluation_id, e.submission_id, e.case_id, c.name as case_name, e.status, e.attempts, e.metrics - 'branch_detected' - 'branch_skeleton_in_pred' as metrics,
             e.error_code, e.error_message, e.error_owner, e.provenance, e.finished_at
        from evaluations e join submissions s on s.id = e.submission_id join cases c on c.id = e.case_id
       where s.phase_id = $1 and e.run_id is null order by c.name`,
@@ -90,6 +91,7 @@ export async function reviewSubmissions(db: Pool, phaseId: number): Promise<Revi
   });
   for (const e of cases.rows) {
     byId.get(e.submission_id)?.cases.push({
+      evaluationId: e.evaluation_id,
       caseId: e.case_id,
       case: e.case_name,
       status: e.status,

@@ -82,6 +82,7 @@ export interface SubmissionRow {
   phase_name: string;
   challenge_id: number;
   show_case_results: boolean;
+  teams_inspect_in_3d: boolean;
   team_id: number;
   team_name: string;
   submitted_by: number;
@@ -100,7 +101,7 @@ export interface SubmissionRow {
 }
 
 const SUBMISSION_COLUMNS = `
-  s.id, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, s.team_id, t.name as team_name,
+  s.id, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d, s.team_id, t.name as team_name,
   s.submitted_by, s.status, s.counts_toward_quota, s.warnings, s.note, s.hidden, s.hidden_reason, s.disqualified,
   s.disqualified_reason, s.aggregate, s.created_at, s.finished_at,
   (select count(*)::int from evaluations e where e.submission_id = s.id and e.run_id is null) as case_count`;
@@ -129,6 +130,7 @@ export async function isTeamMember(db: Db, teamId: number, userId: number): Prom
 }
 
 export interface CaseEvaluationRow {
+  evaluation_id: number;
   case_name: string;
   file_name: string | null;
   status: CaseStatus;
@@ -145,7 +147,7 @@ export interface CaseEvaluationRow {
 /** The published evaluations of a submission (one per case), in case-name order. */
 export async function caseEvaluations(db: Db, submissionId: number): Promise<CaseEvaluationRow[]> {
   const result = await db.query<CaseEvaluationRow>(
-    `select c.name as case_name, f.original_name as file_name, e.status, e.progress, e.attempts,
+    `select e.id as evaluation_id, c.name as case_name, f.original_name as file_name, e.status, e.progress, e.attempts,
             e.error_code, e.error_message, e.error_owner, e.metrics,
             case when e.status = 'queued' then
               (select count(*)::int from evaluations q

@@ -42,9 +42,12 @@ export function submissionSummary(row: SubmissionRow) {
   };
 }
 
-export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean) {
+export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean, inspectable = false) {
   const error = row.error_code || row.error_message ? { code: row.error_code, message: row.error_message, owner: row.error_owner } : null;
   return {
+    evaluationId: row.evaluation_id,
+    /** The caller may open this case in the 3D viewer (`/api/evaluations/:id/viewer`) once it is done. */
+    inspectable: inspectable && row.status === 'done',
     case: row.case_name,
     file: row.file_name,
     status: row.status,
@@ -58,8 +61,9 @@ export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser
 
 export function submissionDetail(row: SubmissionRow, cases: CaseEvaluationRow[], organiser: boolean) {
   const showResults = row.show_case_results || organiser;
+  const inspectable = organiser || (row.show_case_results && row.teams_inspect_in_3d);
   return {
     submission: { ...submissionSummary(row), caseResultsShown: showResults },
-    cases: cases.map((c) => caseView(c, showResults, organiser)),
+    cases: cases.map((c) => caseView(c, showResults, organiser, inspectable)),
   };
 }

@@ -203,12 +203,15 @@ describe('browser client: participant and organiser flows @slow', function () {
     assert.equal(await numberIn(page, `tr[data-case="${CASE}"] td[data-metric="TD"]`), OURS.TD);
     assert.equal(await numberIn(page, `tr[data-case="${CASE}"] td[data-metric="BD"]`), OURS.BD);
     await page.getByTestId('case-metrics-plot').locator('rect').first().waitFor();
+    // the finished case links to its 3D inspection (the phase lets teams inspect)
+    const viewHref = await page.locator(`tr[data-case="${CASE}"] a[href^="#/evaluations/"]`).getAttribute('href');
     await browser.screenshot('04-submission-done');
     await page.getByRole('link', { name: 'all my submissions' }).click();
     await page.getByTestId('my-submissions').waitFor();
     assert.equal(await page.getByTestId('score-history').locator('circle').count(), 1, 'one finished submission in the score history');
     await browser.screenshot('04b-my-submissions');
     ourEvaluationId = (await t.db.query('select id from evaluations where submission_id = $1 and run_id is null', [ourSubmissionId])).rows[0].id;
+    assert.equal(viewHref, `#/evaluations/${ourEvaluationId}`, 'the View link opens this case\'s evaluation');
     await waitFor('rival scored', async () => (await t.db.query("select 1 from submissions where id = $1 and status = 'done'", [rivalSubmissionId])).rowCount, 60_000);
   });
 

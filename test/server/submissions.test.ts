@@ -133,6 +133,10 @@ describe('submissions: upload, quota, status and visibility', () => {
     assert.equal(view1.status, 200);
     assert.equal(view1.body.submission.team.id, team.teamId);
     assert.deepEqual(view1.body.cases.map((c: { queuePosition: number }) => c.queuePosition), [1, 2, 3]);
+    // each case names its evaluation (for the viewer link); not inspectable while queued, nor in a phase without 3D
+    const evaluationIds = (await t.db.query('select id from evaluations where submission_id = $1 order by case_id', [first])).rows.map((r) => r.id);
+    assert.deepEqual(view1.body.cases.map((c: { evaluationId: number }) => c.evaluationId).sort((a: number, b: number) => a - b), evaluationIds);
+    assert.ok(view1.body.cases.every((c: { inspectable: boolean }) => c.inspectable === false));
     const view2 = await team.member.get(`/api/submissions/${second.body.submission.id}`);
     assert.deepEqual(view2.body.cases.map((c: { queuePosition: number }) => c.queuePosition), [4, 5, 6]);
     // a worker takes the first case: everything behind it moves up
