@@ -24,7 +24,7 @@ export async function databaseUrlFor(config: Config): Promise<{ url: string; emb
   if (config.databaseUrl) return { url: config.databaseUrl };
   // loaded only when needed, without its exit-at-once signal handlers (see lifecycle/signal-hooks.ts)
   const { startEmbeddedPostgres } = await importKeepingSignals(() => import('./db/embedded-postgres.ts'));
-  const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'));
+  const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), config.dataDir);
   return { url: embedded.url, embedded };
 }
 

