@@ -7,6 +7,9 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors.ts';
 
+/** How much of a refused upload's body is read so the client gets the 503 rather than a reset. */
+const REFUSED_BODY_BYTES = 16 * 2 ** 20;
+
 export const isUpload = (req: Request): boolean => req.method === 'POST' && Boolean(req.is('multipart/form-data'));
 
 export class UploadGate {
@@ -28,7 +31,23 @@ export class UploadGate {
       if (!isUpload(req)) return next();
       if (this.draining) {
         res.setHeader('Retry-After', '5');
-        throw new AppError('UNAVAILABLE', 'this server is shutting down and takes no new uploads; nothing was stored — send the upload again in a few seconds');
+        const refusal = new AppError('UNAVAILABLE', 'this server is shutting down and takes no new uploads; nothing was stored — send the upload again in a few seconds');
+        // Read (and drop) a modest body first: a client still sending when the connection closes sees a broken
+        // pipe instead of this answer. Past REFUSED_BODY_BYTES it is answered at once.
+        let answered = false;
+        let seen = 0;
+        const answer = () => {
+          if (answered) return;
+          answered = true;
+          next(refusal);
+        };
+        req.on('data', (chunk: Buffer) => {
+          seen += chunk.length;
+          if (seen > REFUSED_BODY_BYTES) answer();
+        });
+        req.once('end', answer);
+        req.once('error', answer);
+        return;
       }
       this.inFlight += 1;
       res.once('close', () => {
