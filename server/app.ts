@@ -19,6 +19,7 @@ import { metricsRouter } from './observability/metrics-route.ts';
 import { UploadMeter } from './observability/upload-meter.ts';
 import { submissionsRouter } from './submissions/routes.ts';
 import { teamsRouter } from './teams/routes.ts';
+import { uploadsRouter } from './uploads/routes.ts';
 import { viewerRouter } from './viewer/routes.ts';
 
 const CLIENT_DIST = fileURLToPath(new URL('../dist/client/', import.meta.url));
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(leaderboardsRouter(deps));
   app.use(viewerRouter(deps));
   app.use(modelsRouter(deps)); // model phases (server/models)
+  app.use(uploadsRouter(deps, { gate, meter })); // resumable uploads (server/uploads)
   app.use('/api', notFoundHandler);
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: 'index.html' }));

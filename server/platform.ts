@@ -14,6 +14,9 @@ import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 import { seedDemo } from '../seed/demo-seed.ts';
+import { removeExpiredUploads } from './uploads/expire-uploads.ts';
+
+const EXPIRED_UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
@@ -87,6 +90,12 @@ export async function startPlatform(config: Config, options: { withServer?: bool
     // the demo challenge on a fresh platform (seed/demo-seed.ts); without it the platform still runs
     await seedDemo(runtime, { when: 'startup' }).catch((error) => logEvent('warn', 'demo seed failed; continuing without it', { reason: (error as Error).message }));
   }
+  // abandoned resumable uploads are removed when they expire, even when nobody uploads for a while
+  const sweep = options.withServer !== false
+    ? setInterval(() => {
+        removeExpiredUploads(runtime).catch((error) => logEvent('warn', 'removing expired uploads failed', { reason: (error as Error).message }));
+      }, EXPIRED_UPLOAD_SWEEP_MS).unref()
+    : undefined;
   return {
     runtime,
     url,
@@ -94,6 +103,7 @@ export async function startPlatform(config: Config, options: { withServer?: bool
     uploadGate,
     async stop() {
       stopping = true;
+      if (sweep) clearInterval(sweep);
       uploadGate.drain();
       const serverClosed = server ? closeServer(server, uploadGate, config.shutdownGraceS) : Promise.resolve();
       await Promise.all(

@@ -30,6 +30,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+/**
+ * pg-boss 10 completes and fails jobs without awaiting the promise (timgit/pg-boss#577): when the database restarts
+ * under a running worker those rejections surface here. A lost connection is not a reason to die — the queue
+ * retries, and the job's expiry covers the rest; anything else still stops the process.
+ */
+const DATABASE_GONE = /^(57P0[123]|08\d\d\d|ECONNREFUSED|ECONNRESET|EPIPE)$/;
+process.on('unhandledRejection', (reason) => {
+  const error = reason as { code?: string; message?: string };
+  if (DATABASE_GONE.test(error?.code ?? '') || /Connection terminated|connection timeout|server closed the connection/i.test(error?.message ?? '')) {
+    logEvent('warn', 'database connection lost; carrying on', { code: error?.code, message: error?.message });
+    return;
+  }
+  throw reason;
+});
+
 main().catch((error) => {
   process.stderr.write(`carina worker: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
   process.exit(1);

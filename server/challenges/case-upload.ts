@@ -19,7 +19,7 @@ const requireMultipart: RequestHandler = (req, _res, next) => {
 export function caseFilesUpload(deps: AppDeps, fileFields: readonly string[]): RequestHandler[] {
   const upload = multer({
     dest: deps.storage.scratchDir,
-    limits: { fileSize: deps.config.maxUploadBytes, files: fileFields.length, fields: 4, fieldSize: 4096 },
+    limits: { fileSize: deps.config.maxUploadBytes, files: fileFields.length, fields: 4, fieldSize: 4096, fieldNameSize: 100 },
   });
   return [requireMultipart, upload.fields(fileFields.map((name) => ({ name, maxCount: 1 })))];
 }

@@ -22,11 +22,13 @@ export interface ApiCall {
   token?: string;
   /** Multipart uploads; fetch sets the boundary and streams file-backed blobs. */
   form?: FormData;
+  /** A JSON body (when there is no form). */
+  json?: unknown;
 }
 
 export type FetchFunction = typeof fetch;
 
-function errorOf(status: number, text: string): ApiFailure {
+export function errorOf(status: number, text: string): ApiFailure {
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
     if (body.error?.code) return new ApiFailure(status, body.error.code, body.error.message ?? '', body.error.details);
@@ -40,9 +42,10 @@ export async function callApi(fetchFn: FetchFunction, call: ApiCall): Promise<un
   const url = new URL(call.path, call.baseUrl).toString();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (call.token) headers.authorization = `Bearer ${call.token}`;
+  if (call.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetchFn(url, { method: call.method ?? 'GET', headers, body: call.form });
+    res = await fetchFn(url, { method: call.method ?? 'GET', headers, body: call.form ?? (call.json !== undefined ? JSON.stringify(call.json) : undefined) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new ApiFailure(0, 'UNREACHABLE', `cannot reach ${call.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);

@@ -5,7 +5,9 @@
  *   carina status ID --token T [--url URL] [--wait]
  *   carina leaderboard PHASE [--url URL] [--json]
  *
- * Files are streamed from disk as multipart/form-data (field `files`). Results print as JSON, the leaderboard as
+ * Files are streamed from disk as multipart/form-data (field `files`); when one is 64 MiB or more
+ * (`--resumable-over BYTES`), every file goes as a resumable tus upload instead, resumed after a dropped
+ * connection, and the submission is made from the finished uploads. Results print as JSON, the leaderboard as
  * a table. The token may also come from CARINA_TOKEN. Exit codes: 0 done; 2 bad arguments or a 4xx answer (the
  * server's error code and message on stderr); 1 the server failed or could not be reached.
  */
@@ -14,10 +16,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
 import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
+import { deleteUpload, uploadResumable } from './resumable-upload.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
-export const CLIENT_USAGE = `  submit      --phase ID --token T [--url URL] [--note TEXT] FILE...   upload a submission (one file per case, or an archive)
+export const CLIENT_USAGE = `  submit      --phase ID --token T [--url URL] [--note TEXT] [--resumable-over BYTES] FILE...
+                                                                       upload a submission (one file per case, or an archive)
   status      ID --token T [--url URL] [--wait]                        a submission's status and results
   leaderboard PHASE [--url URL] [--json]                               a phase's public leaderboard`;
 
@@ -29,6 +33,9 @@ export interface ClientIo {
   envToken?: string;
   /** Pause between polls of `status --wait` (ms). */
   pollMs?: number;
+  /** Resumable uploads: bytes per PATCH, and the first pause before resuming (ms). */
+  chunkBytes?: number;
+  retryDelayMs?: number;
 }
 
 class BadArguments extends Error {}
@@ -48,28 +55,79 @@ function printJson(io: ClientIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Files this large or larger go as resumable uploads (tus), so a dropped connection does not start them over. */
+export const RESUMABLE_OVER_BYTES = 64 * 2 ** 20;
+
+interface FileToSubmit {
+  path: string;
+  name: string;
+  size: number;
+}
+
+function filesToSubmit(positionals: string[]): FileToSubmit[] {
+  if (!positionals.length) throw new BadArguments('name the files to submit: one per case (named after the case) or one .zip/.tar.gz');
+  return positionals.map((path) => {
+    let size = -1;
+    try {
+      const info = statSync(path);
+      if (info.isFile()) size = info.size;
+    } catch {
+      // reported below
+    }
+    if (size < 0) throw new BadArguments(`no file "${path}"`);
+    return { path, name: basename(path), size };
+  });
+}
+
+/** Every file as a resumable upload, then one submission made of them (POST …/submissions/from-uploads). */
+async function submitResumable(io: ClientIo, call: { baseUrl: string; token: string; phase: number; note?: string }, files: FileToSubmit[]): Promise<unknown> {
+  const uploadIds: string[] = [];
+  for (const file of files) {
+    io.stderr(`carina: uploading ${file.name} (${file.size} bytes, resumable)\n`);
+    uploadIds.push(
+      await uploadResumable({
+        fetch: io.fetch,
+        baseUrl: call.baseUrl,
+        token: call.token,
+        phaseId: call.phase,
+        path: file.path,
+        fileName: file.name,
+        size: file.size,
+        chunkBytes: io.chunkBytes,
+        retryDelayMs: io.retryDelayMs,
+        onResume: (offset, reason, attempt) => io.stderr(`carina: ${file.name}: ${reason}; resuming at byte ${offset} of ${file.size} (retry ${attempt})\n`),
+      }),
+    );
+  }
+  try {
+    return await callApi(io.fetch, { baseUrl: call.baseUrl, path: `/api/phases/${call.phase}/submissions/from-uploads`, method: 'POST', token: call.token, json: { uploadIds, ...(call.note ? { note: call.note } : {}) } });
+  } catch (error) {
+    // refused (e.g. a file failed validation): the uploads would otherwise wait 24 h and count as the team's open uploads
+    await Promise.all(uploadIds.map((id) => deleteUpload(io.fetch, call.baseUrl, call.token, id).catch(() => undefined)));
+    throw error;
+  }
+}
+
 async function submit(io: ClientIo, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { phase: { type: 'string' }, token: { type: 'string' }, url: { type: 'string' }, note: { type: 'string' } },
+    options: { phase: { type: 'string' }, token: { type: 'string' }, url: { type: 'string' }, note: { type: 'string' }, 'resumable-over': { type: 'string' } },
   });
   const phase = positiveId(values.phase, '--phase');
   const token = tokenOf(io, values.token);
-  if (!positionals.length) throw new BadArguments('name the files to submit: one per case (named after the case) or one .zip/.tar.gz');
+  const threshold = values['resumable-over'] === undefined ? RESUMABLE_OVER_BYTES : Number(values['resumable-over']);
+  if (!Number.isSafeInteger(threshold) || threshold < 0) throw new BadArguments(`--resumable-over must be a number of bytes, got "${values['resumable-over']}"`);
+  const files = filesToSubmit(positionals);
+  const baseUrl = values.url ?? DEFAULT_URL;
+  if (files.some((f) => f.size >= threshold)) {
+    printJson(io, await submitResumable(io, { baseUrl, token, phase, note: values.note }, files));
+    return 0;
+  }
   const form = new FormData();
   if (values.note) form.append('note', values.note);
-  for (const path of positionals) {
-    let isFile = false;
-    try {
-      isFile = statSync(path).isFile();
-    } catch {
-      // reported below
-    }
-    if (!isFile) throw new BadArguments(`no file "${path}"`);
-    form.append('files', await openAsBlob(path), basename(path));
-  }
-  printJson(io, await callApi(io.fetch, { baseUrl: values.url ?? DEFAULT_URL, path: `/api/phases/${phase}/submissions`, method: 'POST', token, form }));
+  for (const file of files) form.append('files', await openAsBlob(file.path), file.name);
+  printJson(io, await callApi(io.fetch, { baseUrl, path: `/api/phases/${phase}/submissions`, method: 'POST', token, form }));
   return 0;
 }
 

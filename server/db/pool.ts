@@ -9,6 +9,8 @@ export type PoolClient = pg.PoolClient;
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', () => undefined); // an idle client lost its connection; the next query reconnects
+  // a checked-out client whose connection dies emits 'error' too; its pending query rejects, which callers handle
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -48,7 +48,7 @@ export async function receiveModelUpload(req: Request, res: Response, scratchDir
       destination: (_req, _file, done) => done(null, dir),
       filename: (_req, file, done) => done(null, scratchName(counter++, file.originalname)),
     }),
-    limits: { fileSize: maxModelBytes, files: 2, fields: 4, fieldSize: MANIFEST_MAX_BYTES, parts: 6 },
+    limits: { fileSize: maxModelBytes, files: 2, fields: 4, fieldSize: MANIFEST_MAX_BYTES, fieldNameSize: 100, parts: 6 },
   }).fields([
     { name: 'model', maxCount: 1 },
     { name: 'manifest', maxCount: 1 },

@@ -71,6 +71,8 @@ export async function receiveUpload(req: Request, res: Response, scratchDir: str
       files: limits.maxFiles,
       fields: 5,
       fieldSize: NOTE_MAX_LENGTH * 4,
+      // multer checks field names only when this is given (busboy never truncates multipart names itself)
+      fieldNameSize: 100,
       parts: limits.maxFiles + 5,
     },
   }).array('files');

@@ -1,6 +1,7 @@
 /**
  * /api routes of submissions:
  * - POST /api/phases/:id/submissions — multipart upload (field `files`, optional `note`) → 202 accepted, queued
+ *   (finished resumable uploads take the same path: server/uploads/, submission-intake.ts)
  * - GET  /api/phases/:id/quota — the caller's team's quota in the phase, with the rule
  * - GET  /api/phases/:id/submissions/mine — the caller's team's submissions in the phase, newest first
  * - GET  /api/submissions/:id — one submission with its cases (team and organisers only; 404 for anyone else)
@@ -8,14 +9,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { challengeById, isOrganiser, phaseById, requireActiveTeam, teamOfUser, type PhaseRow } from '../challenges/access.ts';
+import { isOrganiser, phaseById, teamOfUser, type PhaseRow } from '../challenges/access.ts';
 import type { UserRow } from '../auth/store.ts';
 import { AppError } from '../errors.ts';
-import { acceptSubmission, ARCHIVE_ENTRIES_PER_CASE } from './accept-submission.ts';
-import { requireOpenMaskPhase } from './phase-window.ts';
-import { quotaOf, requireQuotaLeft } from './quota.ts';
-import { discardUpload, receiveUpload } from './receive-upload.ts';
-import { caseEvaluations, casesOfPhase, isTeamMember, submissionById, submissionsOfTeam } from './store.ts';
+import { quotaOf } from './quota.ts';
+import { receiveUpload } from './receive-upload.ts';
+import { caseEvaluations, isTeamMember, submissionById, submissionsOfTeam } from './store.ts';
+import { acceptReceivedUpload, openSubmissionTarget } from './submission-intake.ts';
 import { submissionDetail, submissionSummary } from './submission-view.ts';
 
 function idParam(req: Request, what: string): number {
@@ -35,24 +35,9 @@ export function submissionsRouter(deps: AppDeps): Router {
 
   router.post('/api/phases/:id/submissions', async (req: Request, res: Response) => {
     const user = requireUser(req);
-    const phase = await phaseById(deps.db, idParam(req, 'phase'));
-    const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
-    requireOpenMaskPhase(phase);
-    const cases = await casesOfPhase(deps.db, phase.id);
-    if (cases.length === 0) throw new AppError('CONFLICT', `phase "${phase.name}" has no cases yet; nothing can be submitted to it`);
-    // cheap check before receiving and validating the files; repeated under a lock when accepting
-    requireQuotaLeft(await quotaOf(deps.db, phase, team.id), team.name, phase.name);
-    const upload = await receiveUpload(req, res, deps.storage.scratchDir, {
-      maxFileBytes: deps.config.maxUploadBytes,
-      maxFiles: ARCHIVE_ENTRIES_PER_CASE * cases.length,
-    });
-    let accepted;
-    try {
-      accepted = await acceptSubmission(deps, { phase, team, userId: user.id, cases, upload });
-    } finally {
-      await discardUpload(upload); // before answering, so nothing of the upload outlives the request
-    }
-    res.status(202).json(accepted);
+    const target = await openSubmissionTarget(deps, idParam(req, 'phase'), user);
+    const upload = await receiveUpload(req, res, deps.storage.scratchDir, { maxFileBytes: deps.config.maxUploadBytes, maxFiles: target.maxFiles });
+    res.status(202).json(await acceptReceivedUpload(deps, target, user.id, upload));
   });
 
   router.get('/api/phases/:id/quota', async (req: Request, res: Response) => {
