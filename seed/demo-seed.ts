@@ -1,7 +1,7 @@
 /**
  * The demo challenge, seeded idempotently: an organiser, the challenge "Airway Tree Modeling — demo" with a
- * validation phase (per-case results shown) and a test phase (hidden), phantom cases, simulated teams and their
- * submissions — all through the platform's own services, so the gold standards are prepared and the submissions
+ * validation phase (per-case results shown) and a test phase (hidden), a model phase with the baseline ONNX model
+ * (seed/demo/demo-model-phase.ts), phantom cases, simulated teams and their submissions — all through the platform's own services, so the gold standards are prepared and the submissions
  * scored by the normal queue and workers, and the leaderboards fill in as they run.
  *
  * Idempotent: everything is found again by slug, phase and case names, e-mail addresses and submission notes, and
@@ -36,6 +36,13 @@ import {
 } from './demo/demo-content.ts';
 import { addPhantomCase, demoPhantom, submitPlanned, writePrediction, type PlannedSubmission } from './demo/demo-files.ts';
 import { demoOrganiser, organiserAnnouncement } from './demo/demo-organiser.ts';
+import {
+  DEMO_BASELINE_TEAM,
+  DEMO_MODEL_CASES,
+  DEMO_MODEL_FIRST_SEED,
+  demoModelPhaseFields,
+  submitBaselineModel,
+} from './demo/demo-model-phase.ts';
 import { challengeCount, challengeIdBySlug, deleteChallenge, isMarkedSeeded, submissionNotes } from './demo/demo-store.ts';
 
 export type SeedProgress = (message: string, fields?: Record<string, unknown>) => void;
@@ -74,7 +81,7 @@ async function ensureChallenge(deps: AppDeps, organiser: UserRow, existingId: nu
   });
 }
 
-async function ensurePhase(deps: AppDeps, organiser: UserRow, challenge: ChallengeRow, demo: DemoPhase, now: Date): Promise<PhaseRow> {
+async function ensurePhase(deps: AppDeps, organiser: UserRow, challenge: ChallengeRow, demo: Pick<DemoPhase, 'fields'>, now: Date): Promise<PhaseRow> {
   const fields = demo.fields(now);
   const existing = (await phasesOfChallenge(deps.db, challenge.id)).find((p) => p.name === fields.name);
   return existing ?? createPhase(deps, organiser, challenge.slug, fields);
@@ -139,6 +146,7 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
       const phase = await ensurePhase(deps, organiser.user, challenge, demoPhase, now);
       await seedPhase(deps, organiser.user, phase, demoPhase, teams, scratch, progress, created);
     }
+    await seedModelPhase(deps, organiser.user, challenge, now, scratch, progress, created);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -154,6 +162,39 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   const done = result({ status: 'seeded', challengeId: challenge.id, organiser: organiser.user.email });
   progress('demo seed: done; the worker scores the submissions now', { created, ms: done.ms });
   return done;
+}
+
+/** The model phase: hidden phantom cases and the baseline ONNX model, run by the workers like any team's. */
+async function seedModelPhase(
+  deps: AppDeps,
+  organiser: UserRow,
+  challenge: ChallengeRow,
+  now: Date,
+  scratch: string,
+  progress: SeedProgress,
+  created: { cases: number; teams: number; submissions: number },
+): Promise<void> {
+  const phase = await ensurePhase(deps, organiser, challenge, { fields: demoModelPhaseFields }, now);
+  const existing = new Set((await casesOfPhase(deps.db, phase.id)).map((c) => c.name));
+  for (const [index, name] of DEMO_MODEL_CASES.entries()) {
+    if (existing.has(name)) continue;
+    await addPhantomCase(deps, organiser, phase, name, demoPhantom(DEMO_MODEL_FIRST_SEED + index), scratch);
+    created.cases++;
+  }
+  let baseline: { team: TeamRow; user: UserRow; created: boolean };
+  try {
+    baseline = await ensureTeam(deps, challenge, DEMO_BASELINE_TEAM);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    progress('demo seed: baseline team left out', { reason: error.message });
+    return;
+  }
+  if (baseline.created) created.teams++;
+  const id = await submitBaselineModel(deps, phase, baseline.team, baseline.user, scratch);
+  if (id !== undefined) {
+    created.submissions++;
+    progress('demo seed: baseline model submitted', { phase: phase.name, submission: id });
+  }
 }
 
 async function seedPhase(

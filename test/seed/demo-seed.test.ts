@@ -9,13 +9,18 @@ import { startWorker } from '../../server/queue/evaluation-jobs.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
 import { demoEvaluationState } from '../../seed/demo/demo-progress.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
+import { DEMO_MODEL_CASES, DEMO_MODEL_PHASE_NAME } from '../../seed/demo/demo-model-phase.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const TABLES = ['challenges', 'phases', 'cases', 'gold_standards', 'blobs', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations'] as const;
 
-const expectedCases = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length, 0);
-const expectedSubmissions = DEMO_PHASES.reduce((n, p) => n + DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0);
-const expectedEvaluations = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length * DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0);
+// the masks phases, plus the model phase: its cases, the baseline team and its one model submission
+const maskCases = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length, 0);
+const maskEvaluations = DEMO_PHASES.reduce((n, p) => n + p.caseNames.length * DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0);
+const expectedCases = maskCases + DEMO_MODEL_CASES.length;
+const expectedTeams = DEMO_TEAMS.length + 1;
+const expectedSubmissions = DEMO_PHASES.reduce((n, p) => n + DEMO_TEAMS.reduce((m, t) => m + t.submissions[p.key].length, 0), 0) + 1;
+const expectedEvaluations = maskEvaluations + DEMO_MODEL_CASES.length;
 
 describe('seed: demo challenge', function () {
   this.timeout(180_000);
@@ -48,10 +53,10 @@ describe('seed: demo challenge', function () {
     await t.db.query(`delete from users`);
   });
 
-  it('seeds an empty platform: organiser (password shown once), challenge, two phases, cases, teams, queued submissions', async () => {
+  it('seeds an empty platform: organiser (password shown once), challenge, two masks phases and a model phase, cases, teams, queued submissions and the baseline model', async () => {
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'seeded');
-    assert.deepEqual(result.created, { cases: expectedCases, teams: DEMO_TEAMS.length, submissions: expectedSubmissions });
+    assert.deepEqual(result.created, { cases: expectedCases, teams: expectedTeams, submissions: expectedSubmissions });
     assert.equal(announced.length, 1);
     assert.match(announced[0], /admin@carina\.local/);
     const password = /password: (\S+)/.exec(announced[0])![1];
@@ -62,16 +67,22 @@ describe('seed: demo challenge', function () {
     assert.equal(detail.status, 200, detail.text);
     assert.equal(detail.body.challenge.title, 'Airway Tree Modeling — demo');
     const phases = (await t.db.query('select * from phases p join challenges c on c.id = p.challenge_id where c.slug = $1 order by p.id', [DEMO_SLUG])).rows;
-    assert.deepEqual(phases.map((p) => [p.name, p.show_case_results]), [['Validation', true], ['Test', false]]);
+    assert.deepEqual(phases.map((p) => [p.name, p.kind, p.show_case_results, p.teams_inspect_in_3d]), [
+      ['Validation', 'masks', true, true],
+      ['Test', 'masks', false, false],
+      [DEMO_MODEL_PHASE_NAME, 'model', true, false],
+    ]);
     assert.ok(phases[0].opens_at <= new Date() && phases[0].closes_at.getTime() - Date.now() > 89 * 24 * 3600_000, 'validation open now for 90 days');
     const c = await counts();
     assert.equal(c.cases, expectedCases);
     assert.equal(c.gold_standards, expectedCases);
-    assert.equal(c.teams, DEMO_TEAMS.length);
-    assert.equal(c.users, DEMO_TEAMS.length + 1);
+    assert.equal(c.teams, expectedTeams);
+    assert.equal(c.users, expectedTeams + 1);
     assert.equal(c.submissions, expectedSubmissions);
     assert.equal(c.evaluations, expectedEvaluations);
-    assert.equal(c.jobs, expectedCases + expectedEvaluations, 'one prepare-gold job per case, one evaluate-case job per (submission, case)');
+    assert.equal(c.jobs, expectedCases + maskEvaluations, 'one prepare-gold job per case, one evaluate-case job per (submission, case) of the masks phases');
+    const modelRuns = (await t.db.query(`select count(*)::int as n from pgboss.job where name = 'run-model'`)).rows[0].n;
+    assert.equal(modelRuns, DEMO_MODEL_CASES.length, 'one run-model job per hidden case of the model phase');
     const golds = (await t.db.query('select distinct status, is_current, version from gold_standards')).rows;
     assert.deepEqual(golds, [{ status: 'queued', is_current: true, version: 1 }]);
     const teams = (await t.db.query('select distinct status from teams')).rows;
@@ -113,7 +124,7 @@ describe('seed: demo challenge', function () {
     const rebuilt = await seedDemo(t.deps, quiet({ reset: true }));
     assert.equal(rebuilt.status, 'seeded');
     assert.notEqual(rebuilt.challengeId, oldId);
-    assert.deepEqual(rebuilt.created, { cases: expectedCases, teams: DEMO_TEAMS.length, submissions: expectedSubmissions });
+    assert.deepEqual(rebuilt.created, { cases: expectedCases, teams: expectedTeams, submissions: expectedSubmissions });
     const after = await counts();
     for (const table of ['challenges', 'phases', 'cases', 'gold_standards', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations', 'blobs']) {
       assert.equal(after[table], before[table], `${table} after reset`);
@@ -122,7 +133,7 @@ describe('seed: demo challenge', function () {
   });
 
   describe('scored by the worker @slow', () => {
-    it('every demo submission is scored through the queue and both leaderboards fill in, in profile order', async () => {
+    it('every demo submission is scored through the queue (the baseline model run on hidden CTs too); the leaderboards fill in, in profile order', async () => {
       await startWorker(t.deps);
       const challengeId = (await t.db.query('select id from challenges where slug = $1', [DEMO_SLUG])).rows[0].id;
       const deadline = Date.now() + 150_000;
@@ -132,7 +143,11 @@ describe('seed: demo challenge', function () {
         state = await demoEvaluationState(t.db, challengeId);
       }
       assert.deepEqual(state, { goldPending: 0, evaluationsPending: 0, evaluationsDone: expectedEvaluations, evaluationsFailed: 0 });
-      const phases = (await t.db.query('select id, name from phases where challenge_id = $1 order by id', [challengeId])).rows;
+      const phases = (await t.db.query(`select id, name from phases where challenge_id = $1 and kind = 'masks' order by id`, [challengeId])).rows;
+      const modelPhase = (await t.db.query(`select id from phases where challenge_id = $1 and kind = 'model'`, [challengeId])).rows[0];
+      const modelBoard = await t.agent().get(`/api/phases/${modelPhase.id}/leaderboard`);
+      assert.deepEqual(modelBoard.body.entries.map((e: { team: { name: string } }) => e.team.name), ['Carina Baseline']);
+      assert.ok(modelBoard.body.entries[0].score > 30, `the baseline model scores clearly above zero (${modelBoard.body.entries[0].score})`);
       for (const phase of phases) {
         const board = await t.agent().get(`/api/phases/${phase.id}/leaderboard`);
         assert.equal(board.status, 200, board.text);

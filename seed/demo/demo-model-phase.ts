@@ -1,0 +1,77 @@
+/**
+ * The demo's model phase: a phase of kind `model` on hidden phantom cases, with Carina's baseline ONNX model
+ * (seed/baseline-model) submitted by the team "Carina Baseline" — so a fresh platform shows a model run on hidden
+ * CTs end to end (sandboxed inference, then the same scoring as masks). Idempotent like the rest of the demo.
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppDeps } from '../../server/app-deps.ts';
+import type { UserRow } from '../../server/auth/store.ts';
+import type { ChallengeRow, PhaseRow, TeamRow } from '../../server/challenges/access.ts';
+import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
+import { acceptModel } from '../../server/models/accept-model.ts';
+import { modelLimitsOf } from '../../server/models/model-store.ts';
+import { casesOfPhase } from '../../server/submissions/store.ts';
+import { buildBaselineModel } from '../baseline-model/build-baseline.ts';
+import type { DemoTeam } from './demo-content.ts';
+
+export const DEMO_MODEL_PHASE_NAME = 'Hidden test (model)';
+export const DEMO_MODEL_CASES = ['DEMO_201', 'DEMO_202'] as const;
+export const DEMO_MODEL_FIRST_SEED = 4301;
+export const DEMO_MODEL_NOTE = 'Demo: the Carina baseline model (seed/baseline-model)';
+
+/** The team that submits the baseline model (its account has a random password, never shown). */
+export const DEMO_BASELINE_TEAM: DemoTeam = {
+  name: 'Carina Baseline',
+  email: 'baseline-model@demo.carina.local',
+  displayName: 'Carina Baseline',
+  submissions: { validation: [], test: [] },
+};
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export function demoModelPhaseFields(now: Date): PhaseFields {
+  return {
+    name: DEMO_MODEL_PHASE_NAME,
+    kind: 'model',
+    opensAt: new Date(now.getTime() - 3600_000),
+    closesAt: new Date(now.getTime() + 90 * DAY_MS),
+    dailyLimit: 2,
+    totalLimit: 10,
+    showCaseResults: true,
+    teamsInspectIn3d: false,
+    ...DEFAULT_MODEL_LIMITS,
+    modelTimeLimitS: 300,
+    modelMemoryLimitMb: 2048,
+    ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
+    leaderboardPick: 'best',
+  };
+}
+
+/** Submits the baseline model for the team unless it has a submission in the phase already; returns its id. */
+export async function submitBaselineModel(
+  deps: AppDeps,
+  phase: PhaseRow,
+  team: TeamRow,
+  user: UserRow,
+  scratch: string,
+): Promise<number | undefined> {
+  const existing = await deps.db.query('select 1 from submissions where phase_id = $1 and team_id = $2', [phase.id, team.id]);
+  if ((existing.rowCount ?? 0) > 0) return undefined;
+  const model = buildBaselineModel();
+  const dir = join(scratch, `model-${phase.id}`);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, model.fileName);
+  await writeFile(path, model.onnx);
+  const accepted = await acceptModel(deps, {
+    phase,
+    team,
+    userId: user.id,
+    cases: await casesOfPhase(deps.db, phase.id),
+    limits: await modelLimitsOf(deps.db, phase.id),
+    upload: { dir, model: { name: model.fileName, path, size: model.onnx.length }, manifestText: JSON.stringify(model.manifest), note: DEMO_MODEL_NOTE },
+  });
+  return accepted.submission.id;
+}
+
+export type { ChallengeRow };
