@@ -3,18 +3,22 @@
  * browser reads each file's header and checks names and geometry against the phase's cases with the server's own
  * check code (client/submit/precheck.ts), so a wrong file is caught in a second; then the upload with a progress
  * bar, the server's validation errors per case, and on acceptance the live status page of the submission.
+ * Files that together reach 64 MiB (client/lib/upload-settings.ts; the query can lower it) go as resumable tus
+ * uploads (./submit-resumable.ts) instead of one multipart request; both paths end the same way.
  */
 import { phaseCases, phaseDetail } from '../api/challenges.ts';
 import { quota as loadQuota } from '../api/submissions.ts';
 import type { PhaseCase, Quota } from '../api/types.ts';
 import { submissionForm, uploadForm } from '../api/upload.ts';
-import { announce, field, h, replace } from '../dom.ts';
+import { announce, append, field, h, replace } from '../dom.ts';
 import { formatBytes, formatInstant } from '../lib/format.ts';
+import { sendsResumably, uploadSettings } from '../lib/upload-settings.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { checkHeader, checkNames, isArchive, type HeaderResult } from '../submit/precheck.ts';
 import type { SubmissionProblem } from '../../server/submissions/submission-problems.ts';
 import { describeSize } from '../../evaluator/io/image-volume.ts';
 import { errorNotice, pageTitle, phaseWindow, requireSignIn } from './common.ts';
+import { ResumableSubmit } from './submit-resumable.ts';
 
 const ACCEPT = '.nii,.nii.gz,.nrrd,.mha,.zip,.tar.gz,.tgz';
 
@@ -27,9 +31,10 @@ interface CheckedFiles {
 }
 
 export async function submitPage(context: PageContext): Promise<void> {
-  const { root, params, signal } = context;
+  const { root, params, signal, query } = context;
   if (!requireSignIn(root, 'submit')) return;
   const phaseId = Number(params.id);
+  const settings = uploadSettings(query);
   const [{ phase }, { cases }, quota] = await Promise.all([phaseDetail(phaseId), phaseCases(phaseId), loadQuota(phaseId).catch(() => null)]);
 
   const input = h('input', { type: 'file', multiple: true, accept: ACCEPT, name: 'files', 'data-testid': 'file-input' });
@@ -47,18 +52,33 @@ export async function submitPage(context: PageContext): Promise<void> {
   );
   let checked: CheckedFiles | undefined;
   let serial = 0;
+  let uploading = false;
+
+  const showProgress = (loaded: number, total: number) => {
+    progress.value = total ? Math.round((100 * loaded) / total) : 100;
+    progressLabel.textContent = `${formatBytes(loaded)} of ${formatBytes(total)} uploaded (${progress.value} %)`;
+  };
+  const form = h('form', { class: 'card', 'data-upload-state': 'idle' });
+  const resumable = new ResumableSubmit(phaseId, settings, form, showProgress);
+  context.onLeave(() => resumable.abort());
 
   async function choose(files: File[]): Promise<void> {
+    if (uploading) return;
     const mine = ++serial;
     replace(serverArea);
+    replace(resumable.prompt);
     uploadButton.disabled = true;
     checked = await precheck(files, cases, (partial) => {
       if (mine === serial && !signal.aborted) replace(checkArea, renderCheck(partial));
     });
     if (mine !== serial || signal.aborted) return;
     replace(checkArea, renderCheck(checked));
-    uploadButton.disabled = checked.problems.length > 0 || files.length === 0;
+    const ready = checked.problems.length === 0 && files.length > 0;
     announce(checked.problems.length ? `${checked.problems.length} problems found before upload` : 'Files checked: ready to upload');
+    // the same files partly uploaded before (a reload, a lost connection): offer to go on from there
+    const offered = ready && sendsResumably(files, settings) && (await resumable.offerResume(files, () => (uploadButton.disabled = false)).catch(() => false));
+    if (mine !== serial || signal.aborted) return;
+    uploadButton.disabled = !ready || offered;
   }
 
   input.addEventListener('change', () => void choose([...(input.files ?? [])]));
@@ -73,32 +93,49 @@ export async function submitPage(context: PageContext): Promise<void> {
     void choose([...(event.dataTransfer?.files ?? [])]);
   });
 
-  const form = h('form', { class: 'card' }, dropzone, checkArea, field('Note (optional)', note, 'for your own records, e.g. the model version'), h('div', { class: 'actions' }, uploadButton), progress, progressLabel, serverArea);
+  function accepted(reply: { submission: { id: number } }): void {
+    progressLabel.textContent = 'Uploaded and accepted: opening its live status…';
+    navigate(`/submissions/${reply.submission.id}`);
+  }
+
+  function refused(error: unknown): void {
+    if (signal.aborted) return;
+    uploading = false;
+    progress.hidden = true;
+    progressLabel.textContent = '';
+    resumable.setState('idle');
+    input.disabled = false;
+    uploadButton.disabled = false;
+    replace(serverArea, h('h3', {}, 'The server refused the submission'), errorNotice(error, 'server-errors'));
+  }
+
+  append(form, [
+    dropzone,
+    checkArea,
+    resumable.prompt,
+    field('Note (optional)', note, 'for your own records, e.g. the model version'),
+    h('div', { class: 'actions' }, uploadButton, ' ', resumable.resumeButton),
+    progress,
+    progressLabel,
+    resumable.statusLine,
+    serverArea,
+  ]);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!checked || checked.problems.length) return;
+    if (!checked || checked.problems.length || uploading) return;
+    uploading = true;
     uploadButton.disabled = true;
     input.disabled = true;
     progress.hidden = false;
-    const upload = uploadForm<{ submission: { id: number } }>(`/api/phases/${phaseId}/submissions`, submissionForm(checked.files, note.value), ({ loaded, total }) => {
-      progress.value = Math.round((100 * loaded) / total);
-      progressLabel.textContent = `${formatBytes(loaded)} of ${formatBytes(total)} uploaded (${progress.value} %)`;
-    });
+    replace(serverArea);
+    showProgress(0, checked.files.reduce((sum, f) => sum + f.size, 0));
+    if (sendsResumably(checked.files, settings)) {
+      resumable.send<{ submission: { id: number } }>(checked.files, note.value).then(accepted, refused);
+      return;
+    }
+    const upload = uploadForm<{ submission: { id: number } }>(`/api/phases/${phaseId}/submissions`, submissionForm(checked.files, note.value), ({ loaded, total }) => showProgress(loaded, total));
     context.onLeave(() => upload.abort());
-    upload.done.then(
-      (reply) => {
-        progressLabel.textContent = 'Uploaded and accepted: opening its live status…';
-        navigate(`/submissions/${reply.submission.id}`);
-      },
-      (error) => {
-        if (signal.aborted) return;
-        progress.hidden = true;
-        progressLabel.textContent = '';
-        input.disabled = false;
-        uploadButton.disabled = false;
-        replace(serverArea, h('h3', {}, 'The server refused the submission'), errorNotice(error, 'server-errors'));
-      },
-    );
+    upload.done.then(accepted, refused);
   });
 
   replace(

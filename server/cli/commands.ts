@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
 import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
+import { RESUMABLE_OVER_BYTES } from '../uploads/resume-plan.ts';
 import { deleteUpload, uploadResumable } from './resumable-upload.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -56,7 +57,7 @@ function printJson(io: ClientIo, value: unknown): void {
 }
 
 /** Files this large or larger go as resumable uploads (tus), so a dropped connection does not start them over. */
-export const RESUMABLE_OVER_BYTES = 64 * 2 ** 20;
+export { RESUMABLE_OVER_BYTES };
 
 interface FileToSubmit {
   path: string;

@@ -2,10 +2,21 @@
  * The command-line client's resumable uploads (tus 1.0.0, server/uploads/): create the upload, then send the file
  * in chunks read straight from disk, each with its sha256 (Upload-Checksum). When a chunk fails — the connection
  * dropped, the server restarted, a 5xx or 409 — ask the server for its offset (HEAD) and go on from there; give up
- * after `maxRetries` failures in a row without progress.
+ * after `maxRetries` failures in a row without progress. The planning (chunks, back-off, which failures to retry)
+ * is shared with the browser client: server/uploads/resume-plan.ts.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RETRY_DELAY_MS,
+  isRetryableStatus,
+  nextChunk,
+  resumePoint,
+  retryDelayMs,
+  uploadIdOfUrl,
+  uploadMetadata,
+} from '../uploads/resume-plan.ts';
 import { ApiFailure, errorOf, type FetchFunction } from './api-client.ts';
 
 export const DEFAULT_CHUNK_BYTES = 32 * 2 ** 20;
@@ -33,8 +44,6 @@ async function sha256Of(path: string, start: number, end: number): Promise<strin
   return hash.digest('base64');
 }
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
 async function send(upload: ResumableUpload, url: string, init: RequestInit): Promise<Response> {
   const headers = { ...TUS, authorization: `Bearer ${upload.token}`, ...(init.headers as Record<string, string>) };
   return upload.fetch(url, { ...init, headers, ...(init.body ? { duplex: 'half' } : {}) } as RequestInit);
@@ -47,13 +56,13 @@ async function failure(res: Response): Promise<ApiFailure> {
 /** Problems worth another try: the network, the server restarting or busy, an offset that moved. */
 function retryable(error: unknown): boolean {
   if (!(error instanceof ApiFailure)) return true; // fetch failed: the connection dropped or was refused
-  return error.status === 0 || error.status === 409 || error.status === 423 || error.status >= 500;
+  return isRetryableStatus(error.status);
 }
 
 async function create(upload: ResumableUpload): Promise<string> {
   const res = await send(upload, new URL('/api/uploads', upload.baseUrl).toString(), {
     method: 'POST',
-    headers: { 'upload-length': String(upload.size), 'upload-metadata': `phase ${b64(String(upload.phaseId))},filename ${b64(upload.fileName)}` },
+    headers: { 'upload-length': String(upload.size), 'upload-metadata': uploadMetadata(upload.phaseId, upload.fileName) },
   });
   if (res.status !== 201) throw await failure(res);
   await res.arrayBuffer();
@@ -62,14 +71,18 @@ async function create(upload: ResumableUpload): Promise<string> {
   return new URL(location, upload.baseUrl).toString();
 }
 
-async function serverOffset(upload: ResumableUpload, url: string): Promise<number> {
+async function serverOffset(upload: ResumableUpload, url: string, confirmed: number): Promise<number> {
   const res = await send(upload, url, { method: 'HEAD' });
   if (res.status !== 200) throw await failure(res);
-  return Number(res.headers.get('upload-offset'));
+  try {
+    return resumePoint(res.headers.get('upload-offset'), confirmed, upload.size).offset;
+  } catch (error) {
+    throw new ApiFailure(res.status, 'BAD_RESPONSE', (error as Error).message);
+  }
 }
 
 async function patchChunk(upload: ResumableUpload, url: string, file: Blob, offset: number): Promise<number> {
-  const end = Math.min(upload.size, offset + (upload.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+  const { end } = nextChunk(offset, upload.size, upload.chunkBytes ?? DEFAULT_CHUNK_BYTES)!;
   const checksum = await sha256Of(upload.path, offset, end);
   const res = await send(upload, url, {
     method: 'PATCH',
@@ -92,11 +105,10 @@ export async function uploadResumable(upload: ResumableUpload): Promise<string> 
       offset = await patchChunk(upload, url, file, offset);
       failures = 0;
     } catch (error) {
-      if (!retryable(error) || ++failures > (upload.maxRetries ?? 5)) throw error;
-      const pause = Math.min(30_000, (upload.retryDelayMs ?? 1000) * 2 ** (failures - 1));
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!retryable(error) || ++failures > (upload.maxRetries ?? DEFAULT_MAX_RETRIES)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures, upload.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS)));
       try {
-        offset = await serverOffset(upload, url);
+        offset = await serverOffset(upload, url, offset);
       } catch (headError) {
         if (!retryable(headError)) throw headError;
         continue; // the server is still away: the next round tries again
@@ -104,7 +116,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<string> 
       upload.onResume?.(offset, error instanceof ApiFailure ? `${error.code}: ${error.message}` : String((error as Error).message), failures);
     }
   }
-  return new URL(url).pathname.split('/').pop()!;
+  return uploadIdOfUrl(url);
 }
 
 /** Terminates an upload (tus termination); used when the submission made of it was refused. */
