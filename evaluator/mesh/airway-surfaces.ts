@@ -13,7 +13,7 @@ import type { PreparedGold } from '../pipeline/prepared-gold.ts';
 import { StageClock, type StageTiming } from '../pipeline/stages.ts';
 import { boundingCrop, runsToCropMask } from '../volume/crop.ts';
 import type { Shape3 } from '../volume/shape.ts';
-import { leakageRuns } from './leakage-runs.ts';
+import { leakageRuns } from '../pipeline/leakage-runs.ts';
 import { clampToScan, orientInScan, scaleToMillimetres } from './place-in-scan.ts';
 import { decimate } from './quadric-decimate.ts';
 import { surfaceNets } from './surface-nets.ts';

@@ -15,6 +15,7 @@ import {
   type OfficialMetrics,
   type UnroundedMetrics,
 } from '../metrics/atm22-metrics.ts';
+import { leakageRuns } from './leakage-runs.ts';
 import { ON_SKELETON, scanVoxels, type PreparedGold } from './prepared-gold.ts';
 import { StageClock, type StageTiming } from './stages.ts';
 import type { Shape3 } from '../volume/shape.ts';
@@ -81,43 +82,9 @@ function overlapCounts(gold: PreparedGold, lcc: RunSet) {
   return { intersection, skeletonInPred, inPred };
 }
 
-/** The runs of L outside G, and the number of 6-connected pieces they form. */
-function leakage(gold: PreparedGold, lcc: RunSet, fileShape: Shape3): number {
-  const { crop, voxelClass } = gold;
-  const [n0, n1, n2] = crop.shape;
-  const [o0, o1, o2] = crop.origin;
-  const ny = gold.geometry.size[1];
-  const rows: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let r = 0; r < lcc.count; r++) {
-    const row = lcc.rows[r];
-    const z = Math.floor(row / ny);
-    const j = row - z * ny - o1;
-    const k = z - o2;
-    const inside = j >= 0 && j < n1 && k >= 0 && k < n2;
-    let open = -1;
-    for (let x = lcc.starts[r]; x <= lcc.ends[r]; x++) {
-      const i = x - o0;
-      const leaking =
-        x < lcc.ends[r] && (!inside || i < 0 || i >= n0 || voxelClass[(i * n1 + j) * n2 + k] === 0);
-      if (leaking && open < 0) open = x;
-      if (!leaking && open >= 0) {
-        rows.push(row);
-        starts.push(open);
-        ends.push(x);
-        open = -1;
-      }
-    }
-  }
-  const runs: RunSet = {
-    rows: Int32Array.from(rows),
-    starts: Int32Array.from(starts),
-    ends: Int32Array.from(ends),
-    count: rows.length,
-    voxels: 0,
-  };
-  return countRunComponents(runs, fileShape);
+/** The number of 6-connected pieces the leakage (L outside G) forms. */
+function leakageComponents(gold: PreparedGold, lcc: RunSet, fileShape: Shape3): number {
+  return countRunComponents(leakageRuns(gold, lcc), fileShape);
 }
 
 export function checkPredictionGeometry(gold: PreparedGold, prediction: ImageVolume, name: string): void {
@@ -135,7 +102,7 @@ export async function scorePrediction(gold: PreparedGold, prediction: ImageVolum
   const runs = await clock.run('binarise', () => foregroundRuns(prediction.data as ArrayLike<number>, fileShape));
   const lcc = await clock.run('largest-component', () => largestComponentRuns(runs, fileShape));
   const overlap = await clock.run('overlap', () => overlapCounts(gold, lcc));
-  const leakComponents = await clock.run('leakage', () => leakage(gold, lcc, fileShape));
+  const leakComponents = await clock.run('leakage', () => leakageComponents(gold, lcc, fileShape));
   const { branches } = gold;
   const total = branches.officialCount;
   const flags: number[] = [];

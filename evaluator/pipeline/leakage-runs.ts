@@ -4,7 +4,7 @@
  * standard's crop (voxel class > 0); everything outside the crop is outside G. Cost O(|L|).
  */
 import type { RunSet } from '../kernels/largest-component.ts';
-import type { PreparedGold } from '../pipeline/prepared-gold.ts';
+import type { PreparedGold } from './prepared-gold.ts';
 
 export function leakageRuns(gold: PreparedGold, lcc: RunSet): RunSet {
   const { crop, voxelClass } = gold;
