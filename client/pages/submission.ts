@@ -2,7 +2,10 @@
  * One submission, live: each case's status (queue position, running stage, done, failed with its reason),
  * refreshed by polling GET /api/submissions/:id until every case has finished — no reload. Then its per-case
  * metrics (when the phase shows them), the aggregate, a per-case bar plot and links to the 3D viewer.
+ * A model submission also shows its model runs per case (./model-runs.ts).
  */
+import { phaseDetail } from '../api/challenges.ts';
+import { submissionModel } from '../api/models.ts';
 import { submissionDetail } from '../api/submissions.ts';
 import { METRICS, type CaseStatus, type SubmissionDetail } from '../api/types.ts';
 import { announce, h, replace, svgElement } from '../dom.ts';
@@ -11,6 +14,7 @@ import { formatMetric } from '../lib/format.ts';
 import { barChartSvg } from '../plots/bar-chart.ts';
 import type { PageContext } from '../router.ts';
 import { badge, instant, pageTitle, poll, requireSignIn } from './common.ts';
+import { modelRunsTable } from './model-runs.ts';
 
 export const METRIC_COLOURS: Record<string, string> = { TD: '#1f5fa8', BD: '#2e9e5b', DSC: '#f2a541', Precision: '#8e44ad', Sensitivity: '#d1495b', Specificity: '#5b6575' };
 const POLL_MS = 1000;
@@ -22,12 +26,17 @@ export async function submissionPage({ root, params, signal }: PageContext): Pro
   if (!requireSignIn(root, 'see submissions')) return;
   const id = Number(params.id);
   const statusArea = h('div', {});
-  replace(root, pageTitle(`Submission ${id}`), statusArea);
+  const modelArea = h('div', {});
+  replace(root, pageTitle(`Submission ${id}`), statusArea, modelArea);
   let lastStatus = '';
+  let isModel: Promise<boolean> | undefined; // asked once, of the phase: a mask submission has no model runs (404)
   poll(signal, POLL_MS, async () => {
     const detail = await submissionDetail(id);
+    isModel ??= phaseDetail(detail.submission.phase.id).then(({ phase }) => phase.kind === 'model', () => false);
+    const model = (await isModel) ? await submissionModel(id).catch(() => null) : null;
     if (signal.aborted) return true;
     replace(statusArea, renderSubmission(detail));
+    if (model) replace(modelArea, modelRunsTable(model.runs));
     if (detail.submission.status !== lastStatus) {
       lastStatus = detail.submission.status;
       announce(`Submission ${id} is ${lastStatus}`);

@@ -5,6 +5,7 @@
  * bar, the server's validation errors per case, and on acceptance the live status page of the submission.
  * Files that together reach 64 MiB (client/lib/upload-settings.ts; the query can lower it) go as resumable tus
  * uploads (./submit-resumable.ts) instead of one multipart request; both paths end the same way.
+ * A phase of kind 'model' takes an ONNX model and its manifest instead (./submit-model.ts).
  */
 import { phaseCases, phaseDetail } from '../api/challenges.ts';
 import { quota as loadQuota } from '../api/submissions.ts';
@@ -35,7 +36,19 @@ export async function submitPage(context: PageContext): Promise<void> {
   if (!requireSignIn(root, 'submit')) return;
   const phaseId = Number(params.id);
   const settings = uploadSettings(query);
-  const [{ phase }, { cases }, quota] = await Promise.all([phaseDetail(phaseId), phaseCases(phaseId), loadQuota(phaseId).catch(() => null)]);
+  const [{ phase }, quota] = await Promise.all([phaseDetail(phaseId), loadQuota(phaseId).catch(() => null)]);
+  const header = [
+    pageTitle(`Submit — ${phase.name}`),
+    h('p', {}, h('a', { href: `#/challenges/${encodeURIComponent(phase.challengeSlug)}` }, 'Back to the challenge'), ' · window ', phaseWindow(phase)),
+    quota ? quotaLine(quota) : null,
+    phase.state !== 'open' ? h('p', { class: 'notice warn' }, `This phase is ${phase.state}: the server will refuse submissions until it opens.`) : null,
+  ];
+  if (phase.kind === 'model') {
+    const { modelSubmitForm } = await import('./submit-model.ts');
+    replace(root, ...header, await modelSubmitForm(context, phaseId));
+    return;
+  }
+  const { cases } = await phaseCases(phaseId);
 
   const input = h('input', { type: 'file', multiple: true, accept: ACCEPT, name: 'files', 'data-testid': 'file-input' });
   const note = h('textarea', { name: 'note', rows: 2, maxlength: 1000 });
@@ -140,10 +153,7 @@ export async function submitPage(context: PageContext): Promise<void> {
 
   replace(
     root,
-    pageTitle(`Submit — ${phase.name}`),
-    h('p', {}, h('a', { href: `#/challenges/${encodeURIComponent(phase.challengeSlug)}` }, 'Back to the challenge'), ' · window ', phaseWindow(phase)),
-    quota ? quotaLine(quota) : null,
-    phase.state !== 'open' ? h('p', { class: 'notice warn' }, `This phase is ${phase.state}: the server will refuse submissions until it opens.`) : null,
+    ...header,
     form,
     h('p', { class: 'muted small' }, 'Checked in your browser before upload: file names, one file per case, and each file\u2019s size, spacing, origin and direction against its CT. The server checks everything again (and the voxel values).'),
   );
