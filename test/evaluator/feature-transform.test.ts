@@ -3,18 +3,10 @@ import { describe, it } from 'mocha';
 
 import { nearestFeature, nearestFeatureSquaredDistance } from '../../evaluator/kernels/feature-transform.ts';
 import { coordinates, flatIndex, type Shape3 } from '../../evaluator/volume/shape.ts';
+import { seededRandom } from '../../seed/baseline-model/seeded-random.ts';
 
 /** Deterministic PRNG (mulberry32), values in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function volumeWith(shape: Shape3, points: ReadonlyArray<readonly [number, number, number]>): Uint8Array {
   const f = new Uint8Array(shape[0] * shape[1] * shape[2]);

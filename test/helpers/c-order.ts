@@ -4,6 +4,7 @@
  * implementations (breadth-first flood fills) to compare the fast kernels against. Pure functions, no I/O.
  */
 import type { Shape3 } from '../../evaluator/volume/shape.ts';
+import { seededRandom } from '../../seed/baseline-model/seeded-random.ts';
 
 export type Voxel = readonly [number, number, number];
 
@@ -52,17 +53,8 @@ export function nonzeroVoxels(values: ArrayLike<number>, shape: Shape3): Array<[
   return out;
 }
 
-/** Mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32, seeded, floats in [0, 1): the same generator the seed uses, so tests and seed share one. */
+export { seededRandom };
 
 /** A random 0/1 mask with P(voxel = 1) = density. */
 export function randomMask(shape: Shape3, density: number, seed: number): Uint8Array {
