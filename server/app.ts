@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openApiDocument } from '../contract/openapi.ts';
 import type { AppDeps } from './app-deps.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authRouter } from './auth/routes.ts';
@@ -53,6 +54,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     }
   });
   app.use('/api', express.json({ limit: '1mb' }));
+  let openApi: object | undefined; // built once, on first request: the contract's route table as OpenAPI 3.1
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json((openApi ??= openApiDocument()));
+  });
   app.use(authenticate(deps.db));
   app.use(authRouter(deps));
   app.use(teamsRouter(deps));

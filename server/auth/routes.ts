@@ -1,6 +1,7 @@
 /** /api/auth/* and /api/tokens: register, log in and out, who am I, personal API tokens. */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { LoginBody, RegisterBody, TokenBody, type User } from '../../contract/auth.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser, SESSION_COOKIE } from './authenticate.ts';
@@ -18,13 +19,8 @@ import {
   type UserRow,
 } from './store.ts';
 
-const email = z.string().trim().toLowerCase().email('must be an e-mail address').max(254);
-const password = z.string().min(8, 'must have at least 8 characters').max(200);
-const registerBody = z.object({ email, password, displayName: z.string().trim().min(1).max(80) });
-const loginBody = z.object({ email, password: z.string().min(1).max(200) });
-const tokenBody = z.object({ name: z.string().trim().min(1).max(80) });
 
-export function publicUser(user: UserRow) {
+export function publicUser(user: UserRow): User {
   return { id: user.id, email: user.email, displayName: user.display_name, isAdmin: user.is_admin };
 }
 
@@ -46,7 +42,7 @@ export function authRouter(deps: AppDeps): Router {
   const router = Router();
 
   router.post('/api/auth/register', async (req: Request, res: Response) => {
-    const body = registerBody.parse(req.body);
+    const body = RegisterBody.parse(req.body);
     const user = await insertUser(deps.db, body.email, body.displayName, await hashPassword(body.password));
     if (!user) throw new AppError('CONFLICT', `an account for ${body.email} exists already; log in instead`);
     const csrfToken = await startSession(deps, res, user);
@@ -54,7 +50,7 @@ export function authRouter(deps: AppDeps): Router {
   });
 
   router.post('/api/auth/login', async (req: Request, res: Response) => {
-    const body = loginBody.parse(req.body);
+    const body = LoginBody.parse(req.body);
     const key = `${body.email}|${req.ip}`;
     if ((await recentFailedLogins(deps.db, key)) >= deps.config.loginAttemptsPerMinute) {
       throw new AppError('RATE_LIMITED', 'too many failed log-ins for this account from your address; wait a minute');
@@ -80,7 +76,7 @@ export function authRouter(deps: AppDeps): Router {
 
   router.post('/api/tokens', async (req: Request, res: Response) => {
     const user = requireUser(req);
-    const { name } = tokenBody.parse(req.body);
+    const { name } = TokenBody.parse(req.body);
     const token = `carina_${randomToken()}`;
     const row = await insertApiToken(deps.db, user.id, name, sha256Hex(token), token.slice(0, 12));
     res.status(201).json({ id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at, token });

@@ -4,7 +4,7 @@
  * or a gold standard: there is no route for it.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { NewCaseFields } from '../../contract/cases.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { phaseById, requireOrganiser, type PhaseRow } from './access.ts';
@@ -13,11 +13,6 @@ import type { CaseInChallenge } from './case-store.ts';
 import { caseFilesUpload, requireUploadedFile, withUploads } from './case-upload.ts';
 import { idParam } from './params.ts';
 import { caseView, goldView } from './views.ts';
-
-const caseName = z
-  .string({ error: 'send the case name as the text field "name", e.g. ATM_164' })
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1 to 100 letters, digits, "_", "." or "-", starting with a letter or digit (e.g. ATM_164)');
 
 export function caseRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -38,7 +33,7 @@ export function caseRoutes(deps: AppDeps): Router {
   router.post('/api/phases/:id/cases', phaseOrganiser, ...caseFilesUpload(deps, ['ct', 'gold']), async (req: Request, res: Response) => {
     const phase = res.locals.phase as PhaseRow;
     const { caseRow, gold } = await withUploads(req, async () => {
-      const name = z.object({ name: caseName }).parse(req.body ?? {}).name;
+      const name = NewCaseFields.parse(req.body ?? {}).name;
       const ct = requireUploadedFile(req, 'ct', 'CT volume');
       const goldFile = requireUploadedFile(req, 'gold', 'gold-standard airway mask');
       return addCase(deps, requireUser(req), phase, { name, ct, gold: goldFile });

@@ -1,4 +1,5 @@
 /** Challenges: creation by platform admins, changes and co-organisers by organisers, the public detail view. */
+import type { ChallengeDetail, Organiser } from '../../contract/challenges.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { findUserByEmail, type UserRow } from '../auth/store.ts';
 import { inTransaction } from '../db/pool.ts';
@@ -77,7 +78,7 @@ export async function acceptAgreement(deps: AppDeps, user: UserRow, slug: string
 }
 
 /** The public view of a challenge and its phases; a signed-in caller also learns their own role in it. */
-export async function challengeDetail(deps: AppDeps, slug: string, user: UserRow | undefined) {
+export async function challengeDetail(deps: AppDeps, slug: string, user: UserRow | undefined): Promise<ChallengeDetail> {
   const challenge = await challengeBySlug(deps.db, slug);
   const phases = await phasesOfChallenge(deps.db, challenge.id);
   const view = { challenge: challengeView(challenge), phases: phases.map((p) => phaseView(p, p.case_count)) };
@@ -97,6 +98,6 @@ export async function challengeDetail(deps: AppDeps, slug: string, user: UserRow
   };
 }
 
-export function organiserView(row: OrganiserRow) {
+export function organiserView(row: OrganiserRow): Organiser {
   return { id: row.id, email: row.email, displayName: row.display_name };
 }

@@ -1,11 +1,12 @@
 /** The wire form of challenges, phases, cases and gold standards: camelCase, instants as UTC ISO strings. */
+import type { Case, Challenge, GoldVersion, Phase, PhaseState } from '../../contract/index.ts';
 import type { ChallengeRow, PhaseRow } from './access.ts';
 import type { CaseRow } from './case-store.ts';
 import type { GoldRow } from './gold-store.ts';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function challengeView(challenge: ChallengeRow) {
+export function challengeView(challenge: ChallengeRow): Challenge {
   return {
     id: challenge.id,
     slug: challenge.slug,
@@ -13,25 +14,25 @@ export function challengeView(challenge: ChallengeRow) {
     description: challenge.description,
     participationPolicy: challenge.participation_policy,
     dataAgreement: challenge.data_agreement,
-    createdAt: iso(challenge.created_at),
+    createdAt: challenge.created_at.toISOString(),
   };
 }
 
-export type PhaseState = 'upcoming' | 'open' | 'closed';
+export type { PhaseState };
 
 export function phaseState(phase: PhaseRow, now = new Date()): PhaseState {
   if (now < phase.opens_at) return 'upcoming';
   return now < phase.closes_at ? 'open' : 'closed';
 }
 
-export function phaseView(phase: PhaseRow, caseCount: number) {
+export function phaseView(phase: PhaseRow, caseCount: number): Phase {
   return {
     id: phase.id,
     challengeId: phase.challenge_id,
     name: phase.name,
     kind: phase.kind,
-    opensAt: iso(phase.opens_at),
-    closesAt: iso(phase.closes_at),
+    opensAt: phase.opens_at.toISOString(),
+    closesAt: phase.closes_at.toISOString(),
     timeZone: 'UTC' as const,
     state: phaseState(phase),
     dailyLimit: phase.daily_limit,
@@ -47,11 +48,11 @@ export function phaseView(phase: PhaseRow, caseCount: number) {
   };
 }
 
-export function caseView(caseRow: CaseRow) {
+export function caseView(caseRow: CaseRow): Case {
   return { id: caseRow.id, name: caseRow.name, geometry: caseRow.geometry };
 }
 
-export function goldView(gold: GoldRow) {
+export function goldView(gold: GoldRow): GoldVersion {
   return {
     id: gold.id,
     version: gold.version,
@@ -59,8 +60,8 @@ export function goldView(gold: GoldRow) {
     isCurrent: gold.is_current,
     fileName: gold.file_name,
     error: gold.error_message,
-    summary: gold.summary ?? null,
-    createdAt: iso(gold.created_at),
+    summary: (gold.summary as Record<string, unknown> | null) ?? null,
+    createdAt: gold.created_at.toISOString(),
     preparedAt: iso(gold.prepared_at),
   };
 }

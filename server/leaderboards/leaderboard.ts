@@ -1,41 +1,19 @@
 /** A phase's leaderboard as the API returns it: ranked entries, plus (for organisers) the excluded ones flagged. */
+import type { Leaderboard, LeaderboardEntry } from '../../contract/leaderboards.ts';
 import type { Pool } from '../db/pool.ts';
 import type { PhaseRow, RankedMetric, RankingScheme } from '../challenges/access.ts';
 import type { AggregatedMetric } from '../submissions/aggregate.ts';
 import { buildLeaderboard, rankingExplanation, scoreAgainst, type LeaderboardPick, type RankedEntry } from './rank.ts';
 import { evaluatedSubmissions, type LeaderboardSubmission } from './store.ts';
 
-export interface LeaderboardEntry {
-  /** null for an excluded (hidden or disqualified) entry, listed only in the organisers' view. */
-  rank: number | null;
-  team: { id: number; name: string };
-  submissionId: number;
-  submittedAt: Date;
-  score: number;
-  metricRanks?: Partial<Record<RankedMetric, number>>;
-  mean: Record<AggregatedMetric, number>;
-  std: Record<AggregatedMetric, number>;
-  cases: number;
-  hidden?: boolean;
-  hiddenReason?: string | null;
-  disqualified?: boolean;
-  disqualifiedReason?: string | null;
-}
-
-export interface Leaderboard {
-  phase: { id: number; name: string; challengeId: number };
-  scheme: RankingScheme;
-  pick: LeaderboardPick;
-  explanation: string;
-  entries: LeaderboardEntry[];
-}
+export type { Leaderboard, LeaderboardEntry };
 
 function entryOf(s: LeaderboardSubmission, rank: number | null, score: number, flagged: boolean, metricRanks?: RankedEntry['metricRanks']): LeaderboardEntry {
   const entry: LeaderboardEntry = {
     rank,
     team: s.team,
     submissionId: s.submissionId,
-    submittedAt: s.submittedAt,
+    submittedAt: s.submittedAt.toISOString(),
     score,
     ...(metricRanks ? { metricRanks } : {}),
     mean: s.aggregate!.mean,

@@ -3,7 +3,7 @@
  * exports (server/review/) are mounted here too.
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { LeaderboardQuery } from '../../contract/leaderboards.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { phaseById, requireOrganiser } from '../challenges/access.ts';
@@ -11,13 +11,11 @@ import { idParam } from '../review/access.ts';
 import { reviewRouter } from '../review/routes.ts';
 import { phaseLeaderboard } from './leaderboard.ts';
 
-const leaderboardQuery = z.object({ all: z.enum(['0', '1', 'true', 'false'], { error: 'all must be 1 or 0' }).optional() });
-
 export function leaderboardsRouter(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/api/phases/:id/leaderboard', async (req: Request, res: Response) => {
-    const all = ['1', 'true'].includes(leaderboardQuery.parse(req.query).all ?? '0');
+    const all = ['1', 'true'].includes(LeaderboardQuery.parse(req.query).all ?? '0');
     const user = all ? requireUser(req) : undefined;
     const phase = await phaseById(deps.db, idParam(req.params.id, 'phase'));
     if (user) await requireOrganiser(deps.db, phase.challenge_id, user);

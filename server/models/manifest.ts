@@ -1,6 +1,7 @@
 /**
  * The model manifest: how Carina must feed a team's ONNX model and read its output. Sent as JSON beside the
- * `.onnx` file. Unknown keys are refused (a typo would otherwise silently change nothing).
+ * `.onnx` file; its schema is the contract's (contract/models.ts). Unknown keys are refused (a typo would
+ * otherwise silently change nothing).
  *
  * {
  *   "input": {
@@ -17,65 +18,11 @@
  * Output: "probabilities" are read as they are; "logits" go through a sigmoid (one channel) or a softmax over the
  * channels; the threshold applies to the blended probability of the foreground channel.
  */
-import { z } from 'zod';
+import { MAX_PATCH_VOXELS, ModelManifest as manifestSchema, type ModelManifest, type ModelManifestInput } from '../../contract/models.ts';
 import type { SegmentOptions } from '../../evaluator/index.ts';
 
-const positiveInt = (max: number) => z.number().int().min(1).max(max);
-
-const intensity = z
-  .object({
-    window: z.tuple([z.number(), z.number()]).optional(),
-    normalisation: z.enum(['none', 'minmax', 'zscore']),
-    mean: z.number().optional(),
-    std: z.number().positive().optional(),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.window && !(c.window[1] > c.window[0])) ctx.addIssue({ code: 'custom', message: 'window must be [low, high] with low < high', path: ['window'] });
-    if (c.normalisation === 'minmax' && !c.window) ctx.addIssue({ code: 'custom', message: 'minmax normalisation needs a window [low, high]', path: ['window'] });
-    if (c.normalisation === 'zscore' && (c.mean === undefined || c.std === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'zscore normalisation needs mean and std', path: ['normalisation'] });
-    }
-  });
-
-export const MAX_PATCH_SIDE = 512;
-export const MAX_PATCH_VOXELS = 256 * 256 * 256;
-
-export const manifestSchema = z
-  .object({
-    description: z.string().max(500).optional(),
-    input: z
-      .object({
-        layout: z.enum(['NCDHW', 'NCWHD']).default('NCDHW'),
-        patchSize: z.tuple([positiveInt(MAX_PATCH_SIDE), positiveInt(MAX_PATCH_SIDE), positiveInt(MAX_PATCH_SIDE)]),
-        channels: z.array(intensity).min(1).max(8),
-        spacing: z.union([z.literal('native'), z.tuple([z.number().min(0.1).max(10), z.number().min(0.1).max(10), z.number().min(0.1).max(10)])]),
-        padValue: z.number().default(-1024),
-      })
-      .strict(),
-    overlap: z.number().min(0).max(0.9).default(0.5),
-    output: z
-      .object({
-        type: z.enum(['probabilities', 'logits']),
-        channels: positiveInt(64),
-        foregroundChannel: z.number().int().min(0),
-        threshold: z.number().gt(0).lt(1).default(0.5),
-      })
-      .strict(),
-  })
-  .strict()
-  .superRefine((m, ctx) => {
-    const [a, b, c] = m.input.patchSize;
-    if (a * b * c > MAX_PATCH_VOXELS) {
-      ctx.addIssue({ code: 'custom', message: `a patch of ${a}x${b}x${c} voxels is larger than the limit of ${MAX_PATCH_VOXELS} (256³)`, path: ['input', 'patchSize'] });
-    }
-    if (m.output.foregroundChannel >= m.output.channels) {
-      ctx.addIssue({ code: 'custom', message: `foregroundChannel ${m.output.foregroundChannel} does not exist in an output of ${m.output.channels} channel(s) (they count from 0)`, path: ['output', 'foregroundChannel'] });
-    }
-  });
-
-export type ModelManifest = z.output<typeof manifestSchema>;
-export type ModelManifestInput = z.input<typeof manifestSchema>;
+export { MAX_PATCH_SIDE } from '../../contract/models.ts';
+export { manifestSchema, MAX_PATCH_VOXELS, type ModelManifest, type ModelManifestInput };
 
 /** Parses manifest text; on failure, every problem as "path: message". */
 export function parseManifest(text: string): { manifest: ModelManifest } | { problems: string[] } {

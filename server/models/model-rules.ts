@@ -1,16 +1,17 @@
 /** What a team needs to know before exporting a model for a phase: its limits, the caps, an example manifest. */
 import { MAX_PATCH_VOXELS } from './manifest.ts';
+import type { ModelRules } from '../../contract/models.ts';
 import type { ModelLimits } from './model-store.ts';
 import { KNOWN_DOMAINS, MIN_OPSET } from './onnx/onnx-inspect.ts';
 import { INSPECT_LIMITS, VALIDATION_TIMEOUT_S } from './validate-model.ts';
 
-export function modelRules(limits: ModelLimits, uploadLimitBytes: number) {
+export function modelRules(limits: ModelLimits, uploadLimitBytes: number): ModelRules {
   return {
     limits: {
-      maxModelBytes: uploadLimitBytes,
-      timeLimitPerCaseS: limits.timeLimitS,
-      memoryLimitPerCaseMb: limits.memoryLimitMb,
-      validationTimeoutS: Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitS),
+      maxBytes: uploadLimitBytes,
+      timeLimitPerCaseS: limits.timeLimitPerCaseS,
+      memoryLimitPerCaseMb: limits.memoryLimitPerCaseMb,
+      validationTimeoutS: Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitPerCaseS),
     },
     caps: {
       maxNodes: INSPECT_LIMITS.maxNodes,

@@ -4,16 +4,14 @@
  * it works (progress) and when it hands the case over to scoring. Model-run states: queued → running → done |
  * failed; a platform fault that will be retried puts it back to queued.
  */
+import type { ModelLimits } from '../../contract/phases.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import type { ModelManifest } from './manifest.ts';
 
 type Db = Pool | PoolClient;
 
-export interface ModelLimits {
-  readonly maxBytes: number;
-  readonly timeLimitS: number;
-  readonly memoryLimitMb: number;
-}
+/** A model phase's limits in the one spelling the wire uses (`phase.modelLimits`). */
+export type { ModelLimits };
 
 export async function modelLimitsOf(db: Db, phaseId: number): Promise<ModelLimits> {
   const row = (
@@ -22,7 +20,7 @@ export async function modelLimitsOf(db: Db, phaseId: number): Promise<ModelLimit
       [phaseId],
     )
   ).rows[0];
-  return { maxBytes: Number(row.model_max_bytes), timeLimitS: row.model_time_limit_s, memoryLimitMb: row.model_memory_limit_mb };
+  return { maxBytes: Number(row.model_max_bytes), timeLimitPerCaseS: row.model_time_limit_s, memoryLimitPerCaseMb: row.model_memory_limit_mb };
 }
 
 export async function insertSubmissionModel(

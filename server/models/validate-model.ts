@@ -41,7 +41,7 @@ export async function validateModel(modelPath: string, fileName: string, manifes
     runSandboxed<ValidateRequest, ValidationReport>(
       VALIDATE_SCRIPT,
       { modelPath, manifest, limits: INSPECT_LIMITS },
-      { timeoutMs: Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitS) * 1000, memoryMb: limits.memoryLimitMb },
+      { timeoutMs: Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitPerCaseS) * 1000, memoryMb: limits.memoryLimitPerCaseMb },
     ),
   );
   if (outcome.ok) return { ...outcome.result, validationMs: outcome.ms, peakMemoryMb: outcome.peakMemoryMb };
@@ -49,6 +49,6 @@ export async function validateModel(modelPath: string, fileName: string, manifes
   if (failure.owner === 'platform') {
     throw new AppError('UNAVAILABLE', `the model could not be checked because of a platform fault (${failure.message}); try again shortly`);
   }
-  const message = failure.code === 'MODEL_TIME_LIMIT' ? `loading the model and running it on one patch took longer than ${Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitS)} s` : failure.message;
+  const message = failure.code === 'MODEL_TIME_LIMIT' ? `loading the model and running it on one patch took longer than ${Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitPerCaseS)} s` : failure.message;
   throw new AppError('VALIDATION_FAILED', `model "${fileName}" rejected: ${message}`, [{ file: fileName, code: failure.code, problem: message }]);
 }

@@ -3,7 +3,7 @@
  * challenge's audit log; plus the re-evaluation runs and exports (their own routers, mounted here).
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { AuditQuery, DisqualifyBody, HideBody, type ModerationReply } from '../../contract/review.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { challengeBySlug, requireOrganiser } from '../challenges/access.ts';
@@ -14,26 +14,7 @@ import { moderateSubmission } from './moderation.ts';
 import { runsRouter } from './runs-routes.ts';
 import { reviewSubmissions, type ModerationFlag, type SubmissionRow } from './submissions-store.ts';
 
-const reason = z.string().trim().max(2000);
-
-function flagBody(flag: ModerationFlag, verb: string) {
-  return z
-    .object({ [flag]: z.boolean({ error: `must be true or false` }), reason: reason.optional() })
-    .superRefine((body, ctx) => {
-      if (body[flag] && !body.reason) {
-        ctx.addIssue({ code: 'custom', path: ['reason'], message: `give the reason for ${verb} the submission; it is kept in the audit log` });
-      }
-    });
-}
-
-const hideBody = flagBody('hidden', 'hiding');
-const disqualifyBody = flagBody('disqualified', 'disqualifying');
-const auditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-});
-
-export function moderationJson(s: SubmissionRow) {
+export function moderationJson(s: SubmissionRow): ModerationReply['submission'] {
   return {
     id: s.id,
     phaseId: s.phase_id,
@@ -56,8 +37,8 @@ export function reviewRouter(deps: AppDeps): Router {
   });
 
   for (const [flag, path, body] of [
-    ['hidden', 'hide', hideBody],
-    ['disqualified', 'disqualify', disqualifyBody],
+    ['hidden', 'hide', HideBody],
+    ['disqualified', 'disqualify', DisqualifyBody],
   ] as const) {
     router.post(`/api/submissions/:id/${path}`, async (req: Request, res: Response) => {
       const { user, submission } = await submissionForOrganiser(deps.db, req);
@@ -77,7 +58,7 @@ export function reviewRouter(deps: AppDeps): Router {
     const user = requireUser(req);
     const challenge = await challengeBySlug(deps.db, String(req.params.slug));
     await requireOrganiser(deps.db, challenge.id, user);
-    const query = auditQuery.parse(req.query);
+    const query = AuditQuery.parse(req.query);
     const entries = await challengeAudit(deps.db, challenge.id, query.limit, query.before);
     res.json({ challenge: { id: challenge.id, slug: challenge.slug }, entries, next: entries.length === query.limit ? entries[entries.length - 1].id : null });
   });

@@ -1,6 +1,6 @@
 /** Re-evaluation runs: start one for a submission or a whole phase, follow it, publish or discard it. */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { DecideRunBody, StartRunBody } from '../../contract/review.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { phaseForOrganiser, runForOrganiser, submissionForOrganiser } from './access.ts';
 import { discardRun, publishRun } from './publish-run.ts';
@@ -8,10 +8,6 @@ import { startReevaluation } from './reevaluate.ts';
 import { runReport } from './run-report.ts';
 import { runJson, runsOfPhase, type RunRow } from './runs-store.ts';
 
-const startBody = z.object({
-  reason: z.string({ error: 'say why the results are re-evaluated (e.g. "gold standard of case 12 fixed")' }).trim().min(1, 'say why the results are re-evaluated').max(2000),
-});
-const decideBody = z.object({ reason: z.string().trim().max(2000).optional() });
 
 function started(res: Response, result: { run: RunRow; evaluations: number; submissions: number }) {
   res.status(202).json({ run: runJson(result.run), evaluations: result.evaluations, submissions: result.submissions, progressUrl: `/api/runs/${result.run.id}` });
@@ -22,13 +18,13 @@ export function runsRouter(deps: AppDeps): Router {
 
   router.post('/api/submissions/:id/reevaluate', async (req: Request, res: Response) => {
     const { user, submission, phase } = await submissionForOrganiser(deps.db, req);
-    const { reason } = startBody.parse(req.body);
+    const { reason } = StartRunBody.parse(req.body);
     started(res, await startReevaluation(deps, { actorId: user.id, phase, submission, reason }));
   });
 
   router.post('/api/phases/:id/reevaluate', async (req: Request, res: Response) => {
     const { user, phase } = await phaseForOrganiser(deps.db, req);
-    const { reason } = startBody.parse(req.body);
+    const { reason } = StartRunBody.parse(req.body);
     started(res, await startReevaluation(deps, { actorId: user.id, phase, reason }));
   });
 
@@ -44,14 +40,14 @@ export function runsRouter(deps: AppDeps): Router {
 
   router.post('/api/runs/:id/publish', async (req: Request, res: Response) => {
     const { user, run, phase } = await runForOrganiser(deps.db, req);
-    const { reason } = decideBody.parse(req.body ?? {});
+    const { reason } = DecideRunBody.parse(req.body ?? {});
     const published = await publishRun(deps.db, phase, run.id, user.id, reason || null);
     res.json({ run: runJson(published.run), submissionIds: published.submissionIds, changedCases: published.changedCases, moved: published.moved });
   });
 
   router.post('/api/runs/:id/discard', async (req: Request, res: Response) => {
     const { user, run } = await runForOrganiser(deps.db, req);
-    const { reason } = decideBody.parse(req.body ?? {});
+    const { reason } = DecideRunBody.parse(req.body ?? {});
     res.json({ run: runJson(await discardRun(deps.db, run.id, user.id, reason || null)) });
   });
 

@@ -2,6 +2,7 @@
  * SQL of re-evaluation runs: a run's candidate evaluations are ordinary `evaluations` rows with its run_id; they
  * replace the published rows (run_id null) only when the run is published.
  */
+import type { Run } from '../../contract/review.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { AGGREGATED_METRICS } from '../submissions/aggregate.ts';
 
@@ -16,7 +17,7 @@ export interface RunRow {
   decided_at: Date | null;
 }
 
-export function runJson(run: RunRow) {
+export function runJson(run: RunRow): Run {
   return {
     id: run.id,
     phaseId: run.phase_id,
@@ -25,8 +26,8 @@ export function runJson(run: RunRow) {
     reason: run.reason,
     status: run.status,
     createdBy: run.created_by,
-    createdAt: run.created_at,
-    decidedAt: run.decided_at,
+    createdAt: run.created_at.toISOString(),
+    decidedAt: run.decided_at?.toISOString() ?? null,
   };
 }
 

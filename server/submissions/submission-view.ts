@@ -4,6 +4,8 @@
  * metrics and prediction-side counts only — nothing derived from the gold standard alone (branch tables,
  * skeleton sizes) leaves the platform; the aggregate is always shown to the team.
  */
+import type { FailureCode } from '../../contract/error-codes.ts';
+import type { SubmissionCase, SubmissionDetail, SubmissionSummary } from '../../contract/submissions.ts';
 import { AGGREGATED_METRICS } from './aggregate.ts';
 import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
 
@@ -22,7 +24,7 @@ function teamMetrics(metrics: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
 }
 
-export function submissionSummary(row: SubmissionRow) {
+export function submissionSummary(row: SubmissionRow): SubmissionSummary {
   return {
     id: row.id,
     phase: { id: row.phase_id, name: row.phase_name },
@@ -42,8 +44,8 @@ export function submissionSummary(row: SubmissionRow) {
   };
 }
 
-export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean, inspectable = false) {
-  const error = row.error_code || row.error_message ? { code: row.error_code, message: row.error_message, owner: row.error_owner } : null;
+export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean, inspectable = false): SubmissionCase {
+  const error = row.error_code || row.error_message ? { code: row.error_code as FailureCode | null, message: row.error_message, owner: row.error_owner } : null;
   return {
     evaluationId: row.evaluation_id,
     /** The caller may open this case in the 3D viewer (`/api/evaluations/:id/viewer`) once it is done. */
@@ -52,14 +54,14 @@ export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser
     file: row.file_name,
     status: row.status,
     queuePosition: row.queue_position,
-    progress: row.progress,
+    progress: row.progress as SubmissionCase['progress'],
     attempts: row.attempts,
     error: showResults ? error : null,
     metrics: showResults && row.metrics ? (organiser ? row.metrics : teamMetrics(row.metrics)) : null,
   };
 }
 
-export function submissionDetail(row: SubmissionRow, cases: CaseEvaluationRow[], organiser: boolean) {
+export function submissionDetail(row: SubmissionRow, cases: CaseEvaluationRow[], organiser: boolean): SubmissionDetail {
   const showResults = row.show_case_results || organiser;
   const inspectable = organiser || (row.show_case_results && row.teams_inspect_in_3d);
   return {

@@ -2,16 +2,17 @@
  * What each caller sees of a team: everyone its name and status; organisers its members (with e-mails) and the
  * reason of a decision; members also the invite code.
  */
+import type { ChallengeTeam, Team, TeamMember } from '../../contract/teams.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
 import { challengeById, challengeBySlug, isOrganiser, type ChallengeRow, type TeamRow } from '../challenges/access.ts';
 import { membersOfTeam, teamById, teamsOfChallenge, type MemberRow } from './store.ts';
 
-function publicTeam(team: TeamRow, challenge: ChallengeRow) {
+function publicTeam(team: TeamRow, challenge: ChallengeRow): Team {
   return { id: team.id, name: team.name, status: team.status, challenge: challenge.slug };
 }
 
-function memberView(member: MemberRow, team: TeamRow, withEmail: boolean) {
+function memberView(member: MemberRow, team: TeamRow, withEmail: boolean): TeamMember {
   return {
     id: member.user_id,
     displayName: member.display_name,
@@ -23,13 +24,13 @@ function memberView(member: MemberRow, team: TeamRow, withEmail: boolean) {
 }
 
 /** The team as its members see it right after creating or joining it. */
-export async function teamForMember(deps: AppDeps, team: TeamRow) {
+export async function teamForMember(deps: AppDeps, team: TeamRow): Promise<Team> {
   const challenge = await challengeById(deps.db, team.challenge_id);
   const members = await membersOfTeam(deps.db, team.id);
   return fullTeam(team, challenge, members, { inviteCode: true, emails: false });
 }
 
-function fullTeam(team: TeamRow, challenge: ChallengeRow, members: MemberRow[], show: { inviteCode: boolean; emails: boolean }) {
+function fullTeam(team: TeamRow, challenge: ChallengeRow, members: MemberRow[], show: { inviteCode: boolean; emails: boolean }): Team {
   return {
     ...publicTeam(team, challenge),
     statusReason: team.status_reason,
@@ -40,7 +41,7 @@ function fullTeam(team: TeamRow, challenge: ChallengeRow, members: MemberRow[], 
   };
 }
 
-export async function teamDetail(deps: AppDeps, teamId: number, user: UserRow | undefined) {
+export async function teamDetail(deps: AppDeps, teamId: number, user: UserRow | undefined): Promise<Team> {
   const team = await teamById(deps.db, teamId);
   const challenge = await challengeById(deps.db, team.challenge_id);
   const members = await membersOfTeam(deps.db, team.id);
@@ -51,7 +52,7 @@ export async function teamDetail(deps: AppDeps, teamId: number, user: UserRow | 
 }
 
 /** Organisers: every team with its status; everyone else: the accepted teams' names. */
-export async function challengeTeams(deps: AppDeps, slug: string, user: UserRow | undefined) {
+export async function challengeTeams(deps: AppDeps, slug: string, user: UserRow | undefined): Promise<ChallengeTeam[]> {
   const challenge = await challengeBySlug(deps.db, slug);
   const organiser = await isOrganiser(deps.db, challenge.id, user);
   const teams = await teamsOfChallenge(deps.db, challenge.id, !organiser);

@@ -10,7 +10,7 @@
  * Authentication as everywhere (session + X-CSRF-Token, or Bearer); an upload is its creator's alone.
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { FromUploadsBody, type Upload } from '../../contract/uploads.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { AppError } from '../errors.ts';
@@ -43,12 +43,7 @@ export interface UploadsRouterOptions {
   readonly meter?: UploadMeter;
 }
 
-const fromUploadsBody = z.object({
-  uploadIds: z.array(z.string().max(64)).min(1, 'name at least one finished upload'),
-  note: z.string().optional(),
-});
-
-function uploadView(row: UploadRow) {
+function uploadView(row: UploadRow): Upload {
   return {
     id: row.id,
     url: `/api/uploads/${row.id}`,
@@ -152,7 +147,7 @@ export function uploadsRouter(deps: AppDeps, options: UploadsRouterOptions = {})
   router.post('/api/phases/:id/submissions/from-uploads', async (req, res) => {
     const user = requireUser(req);
     const phaseId = phaseIdParam(req);
-    const body = fromUploadsBody.parse(req.body ?? {});
+    const body = FromUploadsBody.parse(req.body ?? {});
     // the note is read as the multipart route reads its `note` field
     const note = body.note?.trim() ? body.note.trim() : undefined;
     if (note && note.length > NOTE_MAX_LENGTH) throw new AppError('BAD_REQUEST', `the note has ${note.length} characters; at most ${NOTE_MAX_LENGTH} are kept`);

@@ -2,6 +2,8 @@
  * The viewer JSON (docs/viewer-api.md): what the client needs to load and colour the scene — branch results,
  * counts, and the URLs of the surfaces and volumes (volume URLs take `?level=`).
  */
+import type { ImageGeometry } from '../../contract/common.ts';
+import type { CaseViewer, EvaluationViewer } from '../../contract/viewer.ts';
 import type { ViewerBranchTable } from './branch-table.ts';
 import type { CaseForViewer, EvaluationForViewer, GoldForViewer } from './viewer-store.ts';
 
@@ -16,7 +18,7 @@ function goldView(gold: GoldForViewer | undefined) {
   return gold ? { id: gold.id, version: gold.version, status: gold.status } : null;
 }
 
-export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined) {
+export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined): EvaluationViewer {
   const base = `/api/evaluations/${evaluation.id}/viewer`;
   const scored = evaluation.status === 'done' && evaluation.metrics !== null;
   const metrics = scored ? Object.fromEntries(Object.entries(evaluation.metrics!).filter(([key]) => !PER_BRANCH_METRICS.has(key))) : null;
@@ -45,7 +47,7 @@ export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForV
   return {
     evaluation: { id: evaluation.id, status: evaluation.status },
     submission: { id: evaluation.submission_id, team: { id: evaluation.team_id, name: evaluation.team_name } },
-    case: { id: evaluation.case_id, name: evaluation.case_name, geometry: evaluation.geometry },
+    case: { id: evaluation.case_id, name: evaluation.case_name, geometry: evaluation.geometry as ImageGeometry },
     phase: { id: evaluation.phase_id, name: evaluation.phase_name },
     goldStandard: goldView(gold),
     metrics,
@@ -69,10 +71,10 @@ export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForV
   };
 }
 
-export function caseViewer(row: CaseForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined) {
+export function caseViewer(row: CaseForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined): CaseViewer {
   const base = `/api/cases/${row.id}/viewer`;
   return {
-    case: { id: row.id, name: row.name, geometry: row.geometry },
+    case: { id: row.id, name: row.name, geometry: row.geometry as ImageGeometry },
     phase: { id: row.phase_id, name: row.phase_name },
     goldStandard: goldView(gold),
     branches: table

@@ -1,0 +1,141 @@
+/**
+ * Phases: what an organiser sends to create or change one (windows as ISO 8601 date-times with a zone, stored in
+ * UTC; limits; a ranking scheme over the official metrics) and the phase everyone reads.
+ */
+import { z } from 'zod';
+import { Id, Instant, METRIC_NAMES, MetricName } from './common.ts';
+
+const METRIC_LIST = METRIC_NAMES.join(', ');
+const isMetricName = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
+
+export const RankingScheme = z.discriminatedUnion('scheme', [
+  z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(MetricName, z.number()) }),
+  z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(MetricName) }),
+]);
+export type RankingScheme = z.infer<typeof RankingScheme>;
+
+export const LeaderboardPick = z.enum(['best', 'latest']);
+export type LeaderboardPick = z.infer<typeof LeaderboardPick>;
+
+const instant = z
+  .string({ error: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-06-01T00:00:00Z' })
+  .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with seconds and a time zone, e.g. 2025-06-01T00:00:00Z or 2025-06-01T02:00:00+02:00' }))
+  .transform((text) => new Date(text));
+
+const weighted = z.object({
+  scheme: z.literal('weighted'),
+  weights: z.record(z.string(), z.number().min(0, 'a weight cannot be negative').max(1000)).superRefine((weights, ctx) => {
+    for (const name of Object.keys(weights)) {
+      if (!isMetricName(name)) ctx.addIssue({ code: 'custom', path: [name], message: `unknown metric "${name}"; use ${METRIC_LIST}` });
+    }
+    if (!Object.values(weights).some((w) => w > 0)) ctx.addIssue({ code: 'custom', message: 'give at least one metric a weight above 0' });
+  }),
+});
+
+const meanRank = z.object({
+  scheme: z.literal('mean-rank'),
+  metrics: z
+    .array(z.string())
+    .min(1, 'name at least one metric')
+    .superRefine((metrics, ctx) => {
+      metrics.forEach((name, index) => {
+        if (!isMetricName(name)) ctx.addIssue({ code: 'custom', path: [index], message: `unknown metric "${name}"; use ${METRIC_LIST}` });
+      });
+      if (new Set(metrics).size !== metrics.length) ctx.addIssue({ code: 'custom', message: 'name each metric once' });
+    }),
+});
+
+const ranking = z
+  .discriminatedUnion('scheme', [weighted, meanRank], { error: 'must be "weighted" (with weights) or "mean-rank" (with metrics)' })
+  .transform((value) => value as RankingScheme);
+
+/**
+ * Limits of a model phase, as the request sets them (flat fields of the phase body) and as `modelLimits` shows
+ * them (see ModelLimits below): upload size, and per-case inference time and memory.
+ */
+const phaseFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  kind: z.enum(['masks', 'model']),
+  opensAt: instant,
+  closesAt: instant,
+  dailyLimit: z.number().int().min(1).max(1000),
+  totalLimit: z.number().int().min(1).max(100000).nullable(),
+  showCaseResults: z.boolean(),
+  teamsInspectIn3d: z.boolean(),
+  modelMaxBytes: z.number().int().min(1024).max(4294967296),
+  modelTimeLimitS: z.number().int().min(10).max(14400),
+  modelMemoryLimitMb: z.number().int().min(256).max(65536),
+  ranking,
+  leaderboardPick: LeaderboardPick,
+};
+
+const closesAfterOpens = (phase: { opensAt?: Date; closesAt?: Date }, ctx: z.RefinementCtx) => {
+  if (phase.opensAt && phase.closesAt && phase.closesAt <= phase.opensAt) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['closesAt'],
+      message: `must be after opensAt (${phase.opensAt.toISOString()}), got ${phase.closesAt.toISOString()}`,
+    });
+  }
+};
+
+/** Limits of model phases when the organiser does not set them. */
+export const DEFAULT_MODEL_LIMITS = { modelMaxBytes: 200 * 2 ** 20, modelTimeLimitS: 1800, modelMemoryLimitMb: 4096 } as const;
+
+export const NewPhaseBody = z
+  .strictObject({
+    ...phaseFields,
+    kind: phaseFields.kind.default('masks'),
+    dailyLimit: phaseFields.dailyLimit.default(5),
+    totalLimit: phaseFields.totalLimit.default(null),
+    showCaseResults: phaseFields.showCaseResults.default(true),
+    teamsInspectIn3d: phaseFields.teamsInspectIn3d.default(false),
+    modelMaxBytes: phaseFields.modelMaxBytes.default(DEFAULT_MODEL_LIMITS.modelMaxBytes),
+    modelTimeLimitS: phaseFields.modelTimeLimitS.default(DEFAULT_MODEL_LIMITS.modelTimeLimitS),
+    modelMemoryLimitMb: phaseFields.modelMemoryLimitMb.default(DEFAULT_MODEL_LIMITS.modelMemoryLimitMb),
+    ranking: ranking.default({ scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } }),
+    leaderboardPick: phaseFields.leaderboardPick.default('best'),
+  })
+  .superRefine(closesAfterOpens);
+
+export const PhaseChangesBody = z.strictObject(phaseFields).partial().superRefine(closesAfterOpens);
+
+export type PhaseFields = z.output<typeof NewPhaseBody>;
+export type PhaseChanges = z.output<typeof PhaseChangesBody>;
+
+/**
+ * The one spelling of a model phase's limits on the wire: the largest model file in bytes, and the time and memory
+ * one case may use. (`GET /api/phases/:id/model-rules` adds `validationTimeoutS`.)
+ */
+export const ModelLimits = z.strictObject({ maxBytes: z.number().int(), timeLimitPerCaseS: z.number(), memoryLimitPerCaseMb: z.number() });
+export type ModelLimits = z.infer<typeof ModelLimits>;
+
+export const PhaseState = z.enum(['upcoming', 'open', 'closed']);
+export type PhaseState = z.infer<typeof PhaseState>;
+
+export const Phase = z.strictObject({
+  id: Id,
+  challengeId: Id,
+  name: z.string(),
+  kind: z.enum(['masks', 'model']),
+  opensAt: Instant,
+  closesAt: Instant,
+  timeZone: z.literal('UTC'),
+  state: PhaseState,
+  dailyLimit: z.number().int(),
+  totalLimit: z.number().int().nullable(),
+  showCaseResults: z.boolean(),
+  /** Teams may open the 3D inspection of their own evaluations (it shows the gold standard's shape). */
+  teamsInspectIn3d: z.boolean(),
+  /** Model phases only. */
+  modelLimits: ModelLimits.optional(),
+  ranking: RankingScheme,
+  leaderboardPick: LeaderboardPick,
+  caseCount: z.number().int(),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const PhaseReply = z.strictObject({ phase: Phase });
+/** `GET /api/phases/:id`: the phase with its challenge's slug and its case names. */
+export const PhaseDetailReply = z.strictObject({ phase: Phase.extend({ challengeSlug: z.string(), cases: z.array(z.string()) }) });
+export type PhaseDetail = z.infer<typeof PhaseDetailReply>['phase'];
