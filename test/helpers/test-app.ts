@@ -1,6 +1,7 @@
 /**
  * The real app on a real port, with a fresh migrated database, a temporary storage folder and the real queue;
- * plus a small HTTP agent that keeps the session cookie and sends the CSRF token like the browser client does.
+ * plus a small HTTP agent that keeps the session cookie and sends the CSRF token like the browser client does, and
+ * checks every reply against the contract (contract/routes.ts: the route exists, the body matches its schema).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -13,6 +14,7 @@ import type { Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/queue/job-queue.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
+import { checkReply } from './contract-check.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Reply {
@@ -58,6 +60,7 @@ export class Agent {
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
     const reply: Reply = { status: res.status, headers: res.headers, body: parsed, text };
+    checkReply(method, path, reply); // drift between the server and contract/ fails the test here
     if (reply.body && typeof reply.body === 'object' && 'csrfToken' in reply.body && reply.body.csrfToken) {
       this.csrfToken = reply.body.csrfToken as string;
     }

@@ -143,7 +143,7 @@ describe('organiser review, re-evaluation runs and exports', () => {
       `insert into submissions (phase_id, team_id, submitted_by, status, created_at) values ($1, $2, $3, 'failed', now()) returning id`,
       [s.phaseId, s.teams.Plain, captain],
     );
-    await q(t.db, `insert into evaluations (submission_id, case_id, status, error_code, error_message, error_owner) values ($1, $2, 'failed', 'NOT_BINARY', 'the mask holds values 0, 1 and 7', 'team')`, [
+    await q(t.db, `insert into evaluations (submission_id, case_id, status, error_code, error_message, error_owner) values ($1, $2, 'failed', 'GEOMETRY_MISMATCH', 'the mask is 512×512×300, the CT 512×512×301', 'team')`, [
       failed,
       s.cases.ATM_002,
     ]);
@@ -184,7 +184,7 @@ describe('organiser review, re-evaluation runs and exports', () => {
       assert.equal(tricky.cases[0].provenance.evaluatorVersion, '1.0.0');
       const failed = res.body.submissions[0];
       assert.equal(failed.status, 'failed');
-      assert.deepEqual(failed.cases[0].error, { code: 'NOT_BINARY', message: 'the mask holds values 0, 1 and 7', owner: 'team' });
+      assert.deepEqual(failed.cases[0].error, { code: 'GEOMETRY_MISMATCH', message: 'the mask is 512×512×300, the CT 512×512×301', owner: 'team' });
     });
   });
 
@@ -500,7 +500,7 @@ describe('organiser review, re-evaluation runs and exports', () => {
       assert.deepEqual(body.entries.map((e: { team: { name: string } }) => e.team.name), [TRICKY, 'Plain', FORMULA]);
       assert.equal(body.results.length, 7);
       const failedRow = body.results.find((r: { submission_id: number }) => r.submission_id === s.submissions.failed);
-      assert.deepEqual([failedRow.evaluation_status, failedRow.error_code], ['failed', 'NOT_BINARY']);
+      assert.deepEqual([failedRow.evaluation_status, failedRow.error_code], ['failed', 'GEOMETRY_MISMATCH']);
       const ok = body.results.find((r: { submission_id: number; case: string }) => r.submission_id === s.submissions.tricky && r.case === 'ATM_001');
       assert.deepEqual([ok.TD, ok.branches_detected, ok.evaluator_version, ok.gold_version, ok.leaderboard_rank], [0.9, 9, '1.0.0', 1, 1]);
     });

@@ -212,12 +212,15 @@ describe('submissions: upload, quota, status and visibility', () => {
       `update evaluations set status = 'failed', error_code = 'GEOMETRY_MISMATCH', error_message = 'size differs', error_owner = 'team' where submission_id = $1 and case_id = $2`,
       [id, hidden.cases.ATM_002],
     );
-    await t.db.query(`update submissions set aggregate = '{"cases": 1, "mean": {"TD": 0.9}}' where id = $1`, [id]);
+    const official = { TD: 0.9, BD: 0.8, DSC: 0.85, Precision: 0.9, Sensitivity: 0.8, Specificity: 0.99 };
+    const zero = { TD: 0, BD: 0, DSC: 0, Precision: 0, Sensitivity: 0, Specificity: 0 };
+    const aggregate = { cases: 1, mean: official, std: zero, unroundedMean: official };
+    await t.db.query(`update submissions set aggregate = $2 where id = $1`, [id, aggregate]);
 
     const asTeam = await hiddenTeam.member.get(`/api/submissions/${id}`);
     assert.equal(asTeam.status, 200);
     assert.equal(asTeam.body.submission.caseResultsShown, false);
-    assert.deepEqual(asTeam.body.submission.aggregate, { cases: 1, mean: { TD: 0.9 } }, 'the aggregate is always shown to the team');
+    assert.deepEqual(asTeam.body.submission.aggregate, aggregate, 'the aggregate is always shown to the team');
     for (const c of asTeam.body.cases) {
       assert.equal(c.metrics, null);
       assert.equal(c.error, null);
