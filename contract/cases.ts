@@ -28,6 +28,7 @@ export type GoldVersion = z.infer<typeof GoldVersion>;
 
 export const GoldRef = z.strictObject({ id: Id, version: z.number().int(), status: GoldStatus });
 
+export type GoldRef = z.infer<typeof GoldRef>;
 export const Case = z.strictObject({ id: Id, name: z.string(), geometry: ImageGeometry });
 export type Case = z.infer<typeof Case>;
 export const PhaseCase = Case.extend({
@@ -38,5 +39,8 @@ export const PhaseCase = Case.extend({
 export type PhaseCase = z.infer<typeof PhaseCase>;
 
 export const NewCaseReply = z.strictObject({ case: Case.extend({ gold: GoldRef }) });
+export type NewCaseReply = z.infer<typeof NewCaseReply>;
 export const NewGoldReply = z.strictObject({ gold: GoldVersion });
+export type NewGoldReply = z.infer<typeof NewGoldReply>;
 export const CasesReply = z.strictObject({ cases: z.array(PhaseCase) });
+export type CasesReply = z.infer<typeof CasesReply>;

@@ -52,8 +52,11 @@ export const ChallengeMe = z.strictObject({
   agreementAccepted: z.boolean(),
 });
 
+export type ChallengeMe = z.infer<typeof ChallengeMe>;
 export const ChallengeReply = z.strictObject({ challenge: Challenge });
+export type ChallengeReply = z.infer<typeof ChallengeReply>;
 export const ChallengesReply = z.strictObject({ challenges: z.array(Challenge) });
+export type ChallengesReply = z.infer<typeof ChallengesReply>;
 export const ChallengeDetail = z.strictObject({
   challenge: Challenge,
   phases: z.array(Phase),
@@ -62,4 +65,6 @@ export const ChallengeDetail = z.strictObject({
 });
 export type ChallengeDetail = z.infer<typeof ChallengeDetail>;
 export const OrganisersReply = z.strictObject({ organisers: z.array(Organiser) });
+export type OrganisersReply = z.infer<typeof OrganisersReply>;
 export const AgreementReply = z.strictObject({ agreementAccepted: z.literal(true), acceptedAt: Instant });
+export type AgreementReply = z.infer<typeof AgreementReply>;

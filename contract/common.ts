@@ -3,6 +3,9 @@
  * error body. Instants travel as UTC ISO 8601 strings; ids are positive integers.
  */
 import { z } from 'zod';
+import { METRIC_NAMES } from './metric-names.ts';
+
+export { METRIC_NAMES };
 
 export const Id = z.number().int().positive();
 /** A UTC ISO 8601 instant as the server writes it (`2025-06-01T00:00:00.000Z`). */
@@ -10,7 +13,6 @@ export const Instant = z.string();
 /** A row reference by id in a path (`/api/phases/:id`). */
 export const IdRef = z.object({ id: Id, name: z.string() });
 
-export const METRIC_NAMES = ['TD', 'BD', 'DSC', 'Precision', 'Sensitivity', 'Specificity'] as const;
 export const MetricName = z.enum(METRIC_NAMES);
 export type MetricName = z.infer<typeof MetricName>;
 /** One value per official metric (a submission's mean, std, unrounded mean). */

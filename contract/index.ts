@@ -15,7 +15,7 @@ export * from './leaderboards.ts';
 export * from './review.ts';
 export * from './models.ts';
 export * from './uploads.ts';
-export * from './viewer.ts';
+export * from './viewer/viewer-json.ts';
 export * from './health.ts';
 export { ROUTES, findRoute, isJsonSchema, NO_BODY, type Route, type Method, type Who, type OtherBody } from './routes.ts';
 export { openApiDocument } from './openapi.ts';

@@ -136,6 +136,8 @@ export const Phase = z.strictObject({
 export type Phase = z.infer<typeof Phase>;
 
 export const PhaseReply = z.strictObject({ phase: Phase });
+export type PhaseReply = z.infer<typeof PhaseReply>;
 /** `GET /api/phases/:id`: the phase with its challenge's slug and its case names. */
 export const PhaseDetailReply = z.strictObject({ phase: Phase.extend({ challengeSlug: z.string(), cases: z.array(z.string()) }) });
+export type PhaseDetailReply = z.infer<typeof PhaseDetailReply>;
 export type PhaseDetail = z.infer<typeof PhaseDetailReply>['phase'];

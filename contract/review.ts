@@ -93,10 +93,12 @@ export const AuditRecord = z.strictObject({
   /** What changed, per action: free-form. */
   details: z.unknown(),
 });
+export type AuditRecord = z.infer<typeof AuditRecord>;
 export const AuditReply = z.strictObject({ challenge: z.strictObject({ id: Id, slug: z.string() }), entries: z.array(AuditRecord), next: Id.nullable() });
 export type AuditReply = z.infer<typeof AuditReply>;
 
 export const RunStatus = z.enum(['running', 'ready', 'published', 'discarded']);
+export type RunStatus = z.infer<typeof RunStatus>;
 export const Run = z.strictObject({
   id: Id,
   phaseId: Id,
@@ -111,6 +113,7 @@ export const Run = z.strictObject({
 export type Run = z.infer<typeof Run>;
 
 export const RunStarted = z.strictObject({ run: Run, evaluations: z.number().int(), submissions: z.number().int(), progressUrl: z.string() });
+export type RunStarted = z.infer<typeof RunStarted>;
 export const RunsReply = z.strictObject({ runs: z.array(Run) });
 export type RunsReply = z.infer<typeof RunsReply>;
 
@@ -126,9 +129,11 @@ export const ChangedCase = z.strictObject({
   new: OfficialValues,
   provenance: z.strictObject({ old: z.record(z.string(), z.unknown()).nullable(), new: z.record(z.string(), z.unknown()).nullable() }),
 });
+export type ChangedCase = z.infer<typeof ChangedCase>;
 const Place = z.strictObject({ rank: z.number().int(), submissionId: Id, score: z.number() }).nullable();
 export const RankMove = z.strictObject({ team: IdRef, before: Place, after: Place });
 
+export type RankMove = z.infer<typeof RankMove>;
 export const RunReport = z.strictObject({
   run: Run,
   progress: z.strictObject({ total: z.number().int(), queued: z.number().int(), running: z.number().int(), done: z.number().int(), failed: z.number().int() }),
@@ -145,4 +150,6 @@ export const RunReport = z.strictObject({
 export type RunReport = z.infer<typeof RunReport>;
 
 export const RunPublished = z.strictObject({ run: Run, submissionIds: z.array(Id), changedCases: z.number().int(), moved: z.array(RankMove) });
+export type RunPublished = z.infer<typeof RunPublished>;
 export const RunReply = z.strictObject({ run: Run });
+export type RunReply = z.infer<typeof RunReply>;

@@ -15,7 +15,7 @@ import * as review from './review.ts';
 import * as submissions from './submissions.ts';
 import * as teams from './teams.ts';
 import * as uploads from './uploads.ts';
-import * as viewer from './viewer.ts';
+import * as viewer from './viewer/viewer-json.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 export type Who = 'public' | 'signed in' | 'member' | 'captain' | 'organiser' | 'admin' | 'creator' | 'metrics token';

@@ -47,8 +47,10 @@ export type Team = z.infer<typeof Team>;
 export const TeamReply = z.strictObject({ team: Team });
 export type TeamReply = z.infer<typeof TeamReply>;
 export const LeaveTeamReply = z.strictObject({ teamDeleted: z.boolean(), captainId: Id.nullable() });
+export type LeaveTeamReply = z.infer<typeof LeaveTeamReply>;
 export const TeamReviewReply = z.strictObject({ team: z.strictObject({ id: Id, name: z.string(), status: TeamStatus, statusReason: z.string().nullable() }) });
 
+export type TeamReviewReply = z.infer<typeof TeamReviewReply>;
 /** Everyone: accepted teams' id and name; organisers: every team with its status. */
 export const ChallengeTeam = z.strictObject({
   id: Id,
@@ -60,3 +62,4 @@ export const ChallengeTeam = z.strictObject({
 });
 export type ChallengeTeam = z.infer<typeof ChallengeTeam>;
 export const ChallengeTeamsReply = z.strictObject({ teams: z.array(ChallengeTeam) });
+export type ChallengeTeamsReply = z.infer<typeof ChallengeTeamsReply>;

@@ -23,3 +23,4 @@ export const Upload = z.strictObject({
 });
 export type Upload = z.infer<typeof Upload>;
 export const UploadCreated = z.strictObject({ upload: Upload });
+export type UploadCreated = z.infer<typeof UploadCreated>;

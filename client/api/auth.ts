@@ -1,6 +1,6 @@
 /** Accounts, sessions and personal API tokens. */
 import { ApiError, del, get, post, setCsrfToken } from './http.ts';
-import type { ApiToken, SessionReply, User } from './types.ts';
+import type { NewTokenReply, SessionReply, TokensReply, User } from './types.ts';
 
 /** The signed-in user, or null (401). */
 export async function currentUser(): Promise<User | null> {
@@ -31,6 +31,6 @@ export async function logout(): Promise<void> {
   setCsrfToken(null);
 }
 
-export const listTokens = () => get<{ tokens: ApiToken[] }>('/api/tokens');
-export const createToken = (name: string) => post<ApiToken & { token: string }>('/api/tokens', { name });
+export const listTokens = () => get<TokensReply>('/api/tokens');
+export const createToken = (name: string) => post<NewTokenReply>('/api/tokens', { name });
 export const revokeToken = (id: number) => del<void>(`/api/tokens/${id}`);

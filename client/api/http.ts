@@ -2,6 +2,8 @@
  * The one way the client talks JSON to the API: same-origin session cookie, the CSRF header on every request that
  * changes state, and errors turned into `ApiError` carrying the server's code, message and details.
  */
+import type { ErrorBody, HttpErrorCode, Problem } from './types.ts';
+
 let csrfToken: string | null = null;
 
 export function setCsrfToken(token: string | null): void {
@@ -12,18 +14,16 @@ export function csrfHeader(): Record<string, string> {
   return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
 }
 
-export interface ProblemDetail {
-  case?: string;
-  file?: string;
-  problem?: string;
-  field?: string;
-  message?: string;
-}
+/** A problem listed in a 422's details: per case, file or field (the contract's Problem). */
+export type ProblemDetail = Problem;
+
+/** Codes the client gives failures it sees itself, with no answer from the server to carry a code. */
+export type ClientErrorCode = 'ABORTED' | 'CONNECTION_LOST' | 'STALLED' | 'BAD_RESPONSE';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: HttpErrorCode | ClientErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -40,7 +40,7 @@ export class ApiError extends Error {
 /** Builds an ApiError from a response body (JSON `{ error: { code, message, details } }` or anything else). */
 export function errorFromBody(status: number, text: string): ApiError {
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
+    const body = JSON.parse(text) as Partial<ErrorBody>;
     if (body.error?.code) return new ApiError(status, body.error.code, body.error.message ?? body.error.code, body.error.details);
   } catch {
     // not JSON: fall through

@@ -1,14 +1,14 @@
 /** Organiser review: every submission, hide / disqualify with a reason, re-evaluation, exports. */
 import { get, post } from './http.ts';
-import type { ReviewedSubmission, Run } from './types.ts';
+import type { ReviewReply, RunsReply, RunStarted } from './types.ts';
 
 export const reviewSubmissions = (phaseId: number) =>
-  get<{ phase: { id: number; name: string; challengeId: number }; submissions: ReviewedSubmission[] }>(`/api/phases/${phaseId}/submissions`);
+  get<ReviewReply>(`/api/phases/${phaseId}/submissions`);
 export const hideSubmission = (id: number, hidden: boolean, reason: string) => post(`/api/submissions/${id}/hide`, { hidden, reason });
 export const disqualifySubmission = (id: number, disqualified: boolean, reason: string) =>
   post(`/api/submissions/${id}/disqualify`, { disqualified, reason });
-export const reevaluateSubmission = (id: number, reason: string) => post<{ run: Run }>(`/api/submissions/${id}/reevaluate`, { reason });
-export const phaseRuns = (phaseId: number) => get<{ runs: Run[] }>(`/api/phases/${phaseId}/runs`);
+export const reevaluateSubmission = (id: number, reason: string) => post<RunStarted>(`/api/submissions/${id}/reevaluate`, { reason });
+export const phaseRuns = (phaseId: number) => get<RunsReply>(`/api/phases/${phaseId}/runs`);
 export const publishRun = (id: number) => post(`/api/runs/${id}/publish`, {});
 export const discardRun = (id: number) => post(`/api/runs/${id}/discard`, {});
 

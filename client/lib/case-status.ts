@@ -1,7 +1,7 @@
 /** One line saying where a case of a submission stands: queued (with its place), running (stage), done, failed. Pure. */
-import type { CaseStatus } from '../api/types.ts';
+import type { SubmissionCase } from '../api/types.ts';
 
-export function caseStatusText(c: Pick<CaseStatus, 'status' | 'queuePosition' | 'progress' | 'error' | 'attempts'>): string {
+export function caseStatusText(c: Pick<SubmissionCase, 'status' | 'queuePosition' | 'progress' | 'error' | 'attempts'>): string {
   switch (c.status) {
     case 'queued': {
       const place = c.queuePosition ? `queued — position ${c.queuePosition} in the queue` : 'queued';

@@ -1,11 +1,9 @@
 /** How a model phase's limits and a model run's progress are shown. Pure. */
+import type { ModelLimits } from '../api/types.ts';
 import { formatBytes } from './format.ts';
 
-export interface LimitsShown {
-  maxModelBytes: number;
-  timeLimitPerCaseS: number;
-  memoryLimitPerCaseMb: number;
-}
+/** A phase's model limits (`phase.modelLimits`, or `limits` of its model rules). */
+export type LimitsShown = ModelLimits;
 
 /** "5 min 30 s", "45 s", "2 h 0 min": a duration in seconds, whole units. */
 export function formatSeconds(seconds: number): string {
@@ -22,7 +20,7 @@ export function formatMegabytes(mb: number): string {
 
 export function limitsLines(limits: LimitsShown): string[] {
   return [
-    `Model file: at most ${formatBytes(limits.maxModelBytes)} (one .onnx, all weights inside)`,
+    `Model file: at most ${formatBytes(limits.maxBytes)} (one .onnx, all weights inside)`,
     `Time per case: ${formatSeconds(limits.timeLimitPerCaseS)}`,
     `Memory per case: ${formatMegabytes(limits.memoryLimitPerCaseMb)}`,
   ];

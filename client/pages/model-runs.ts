@@ -1,5 +1,5 @@
 /** The model runs of a model submission, one row per case: status, patches done, run time, error. */
-import type { ModelRun } from '../api/models.ts';
+import type { ModelRun } from '../api/types.ts';
 import { h } from '../dom.ts';
 import { formatRunTime, runProgress } from '../lib/model-format.ts';
 import { badge } from './common.ts';

@@ -7,7 +7,7 @@
 import { phaseDetail } from '../api/challenges.ts';
 import { submissionModel } from '../api/models.ts';
 import { submissionDetail } from '../api/submissions.ts';
-import { METRICS, type CaseStatus, type SubmissionDetail } from '../api/types.ts';
+import { METRICS, type SubmissionCase, type SubmissionDetail } from '../api/types.ts';
 import { announce, h, replace, svgElement } from '../dom.ts';
 import { caseStatusText, isFinished } from '../lib/case-status.ts';
 import { formatMetric } from '../lib/format.ts';
@@ -86,7 +86,7 @@ function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement 
   );
 }
 
-function caseTable(cases: CaseStatus[], shown: boolean, aggregate: SubmissionDetail['submission']['aggregate']): HTMLElement {
+function caseTable(cases: SubmissionCase[], shown: boolean, aggregate: SubmissionDetail['submission']['aggregate']): HTMLElement {
   return h(
     'table',
     { 'data-testid': 'case-status' },

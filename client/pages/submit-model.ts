@@ -4,7 +4,8 @@
  * status page of the submission; on a refusal the server's message and each problem (file, code) in an alert.
  */
 import { ApiError } from '../api/http.ts';
-import { modelRules, uploadModel, type ModelRules } from '../api/models.ts';
+import { modelRules, uploadModel } from '../api/models.ts';
+import type { ModelRules } from '../api/types.ts';
 import { announce, field, h, replace } from '../dom.ts';
 import { formatBytes } from '../lib/format.ts';
 import { limitsLines, manifestProblem } from '../lib/model-format.ts';

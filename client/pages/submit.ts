@@ -9,7 +9,7 @@
  */
 import { phaseCases, phaseDetail } from '../api/challenges.ts';
 import { quota as loadQuota } from '../api/submissions.ts';
-import type { PhaseCase, Quota } from '../api/types.ts';
+import type { AcceptedSubmission, PhaseCase, Quota } from '../api/types.ts';
 import { submissionForm, uploadForm } from '../api/upload.ts';
 import { announce, append, field, h, replace } from '../dom.ts';
 import { formatBytes, formatInstant } from '../lib/format.ts';
@@ -146,7 +146,7 @@ export async function submitPage(context: PageContext): Promise<void> {
       resumable.send<{ submission: { id: number } }>(checked.files, note.value).then(accepted, refused);
       return;
     }
-    const upload = uploadForm<{ submission: { id: number } }>(`/api/phases/${phaseId}/submissions`, submissionForm(checked.files, note.value), ({ loaded, total }) => showProgress(loaded, total));
+    const upload = uploadForm<AcceptedSubmission>(`/api/phases/${phaseId}/submissions`, submissionForm(checked.files, note.value), ({ loaded, total }) => showProgress(loaded, total));
     context.onLeave(() => upload.abort());
     upload.done.then(accepted, refused);
   });

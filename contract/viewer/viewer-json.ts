@@ -3,8 +3,8 @@
  * (volume URLs take `?level=`). Meshes and volumes themselves are binary.
  */
 import { z } from 'zod';
-import { CaseMetrics, EvaluationStatus, Id, IdRef, ImageGeometry } from './common.ts';
-import { GoldRef } from './cases.ts';
+import { CaseMetrics, EvaluationStatus, Id, IdRef, ImageGeometry } from '../common.ts';
+import { GoldRef } from '../cases.ts';
 
 export const ViewerLevelQuery = z.object({ level: z.coerce.number().int().min(0).max(3).optional() });
 
@@ -56,5 +56,10 @@ export const CaseViewer = z.strictObject({
 });
 export type CaseViewer = z.infer<typeof CaseViewer>;
 
-/** What the client's viewer page reads from either JSON. */
-export type ViewerInfo = Partial<EvaluationViewer> & CaseViewer;
+/** Either viewer JSON as the client's viewer reads it: the case viewer's fields, the evaluation's when present. */
+export type ViewerInfo = Omit<CaseViewer, 'counts' | 'surfaces' | 'volumes'> &
+  Partial<Pick<EvaluationViewer, 'evaluation' | 'submission' | 'metrics'>> & {
+    counts: Partial<EvaluationViewer['counts']>;
+    surfaces: CaseViewer['surfaces'] & Partial<EvaluationViewer['surfaces']>;
+    volumes: CaseViewer['volumes'] & Partial<EvaluationViewer['volumes']>;
+  };

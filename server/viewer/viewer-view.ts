@@ -3,7 +3,7 @@
  * counts, and the URLs of the surfaces and volumes (volume URLs take `?level=`).
  */
 import type { ImageGeometry } from '../../contract/common.ts';
-import type { CaseViewer, EvaluationViewer } from '../../contract/viewer.ts';
+import type { CaseViewer, EvaluationViewer } from '../../contract/viewer/viewer-json.ts';
 import type { ViewerBranchTable } from './branch-table.ts';
 import type { CaseForViewer, EvaluationForViewer, GoldForViewer } from './viewer-store.ts';
 

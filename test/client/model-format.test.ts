@@ -4,7 +4,7 @@ import { formatMegabytes, formatRunTime, formatSeconds, limitsLines, manifestPro
 
 describe('client: model phase formatting', () => {
   it('shows the limits: size, time and memory per case', () => {
-    assert.deepEqual(limitsLines({ maxModelBytes: 512 * 1024 * 1024, timeLimitPerCaseS: 330, memoryLimitPerCaseMb: 4096 }), [
+    assert.deepEqual(limitsLines({ maxBytes: 512 * 1024 * 1024, timeLimitPerCaseS: 330, memoryLimitPerCaseMb: 4096 }), [
       'Model file: at most 512 MiB (one .onnx, all weights inside)',
       'Time per case: 5 min 30 s',
       'Memory per case: 4096 MB',

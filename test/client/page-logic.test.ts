@@ -16,7 +16,7 @@ function submission(id: number, createdAt: string, status: SubmissionSummary['st
   return {
     id, phase: { id: 1, name: 'p' }, team: { id: 1, name: 't' }, status, createdAt, finishedAt: null, cases: 1, note: null, warnings: null,
     countsTowardQuota: true, hidden: false, hiddenReason: null, disqualified: false, disqualifiedReason: null,
-    aggregate: m ? { cases: 1, mean: m, std: mean(0, 0, 0, 0) } : null,
+    aggregate: m ? { cases: 1, mean: m, std: mean(0, 0, 0, 0), unroundedMean: m } : null,
   };
 }
 

@@ -11,7 +11,7 @@ import { BOTH_OUTLINE, GOLD_OUTLINE, PREDICTION_OUTLINE, renderSlice } from '../
 import { triangleCells, vertexNormals } from '../../client/lib/vertex-normals.ts';
 import { centreOf, clampIndex, indexToPhysical, physicalToIndex } from '../../client/lib/voxel-index.ts';
 
-const branch = (id: number, generation: number, extra: Partial<ViewerBranch> = {}): ViewerBranch => ({ id, generation, parent: null, trachea: false, ...extra });
+const branch = (id: number, generation: number, extra: Partial<ViewerBranch> = {}): ViewerBranch => ({ id, generation, parent: null, skeletonVoxels: 0, trachea: false, ...extra });
 const BRANCHES: ViewerBranch[] = [
   branch(1, 0, { trachea: true, detected: true, skeletonVoxels: 40, skeletonInPred: 40 }),
   branch(2, 1, { detected: true, skeletonVoxels: 20, skeletonInPred: 18 }),
