@@ -28,6 +28,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY bin ./bin
+COPY contract ./contract
 COPY server ./server
 COPY evaluator ./evaluator
 COPY migrations ./migrations

@@ -27,8 +27,8 @@ export const GoldVersion = z.strictObject({
 export type GoldVersion = z.infer<typeof GoldVersion>;
 
 export const GoldRef = z.strictObject({ id: Id, version: z.number().int(), status: GoldStatus });
-
 export type GoldRef = z.infer<typeof GoldRef>;
+
 export const Case = z.strictObject({ id: Id, name: z.string(), geometry: ImageGeometry });
 export type Case = z.infer<typeof Case>;
 export const PhaseCase = Case.extend({

@@ -51,8 +51,8 @@ export const ChallengeMe = z.strictObject({
   team: z.strictObject({ id: Id, name: z.string(), status: TeamStatus, statusReason: z.string().nullable(), isCaptain: z.boolean() }).nullable(),
   agreementAccepted: z.boolean(),
 });
-
 export type ChallengeMe = z.infer<typeof ChallengeMe>;
+
 export const ChallengeReply = z.strictObject({ challenge: Challenge });
 export type ChallengeReply = z.infer<typeof ChallengeReply>;
 export const ChallengesReply = z.strictObject({ challenges: z.array(Challenge) });

@@ -97,8 +97,8 @@ export const ModelRules = z.strictObject({
 export type ModelRules = z.infer<typeof ModelRules>;
 
 export const Opset = z.strictObject({ domain: z.string(), version: z.number().int() });
-
 export type Opset = z.infer<typeof Opset>;
+
 /** 202 of a model submission: one model run per case is queued. */
 export const AcceptedModel = z.strictObject({
   submission: z.strictObject({

@@ -132,8 +132,8 @@ export const ChangedCase = z.strictObject({
 export type ChangedCase = z.infer<typeof ChangedCase>;
 const Place = z.strictObject({ rank: z.number().int(), submissionId: Id, score: z.number() }).nullable();
 export const RankMove = z.strictObject({ team: IdRef, before: Place, after: Place });
-
 export type RankMove = z.infer<typeof RankMove>;
+
 export const RunReport = z.strictObject({
   run: Run,
   progress: z.strictObject({ total: z.number().int(), queued: z.number().int(), running: z.number().int(), done: z.number().int(), failed: z.number().int() }),

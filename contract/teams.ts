@@ -49,8 +49,8 @@ export type TeamReply = z.infer<typeof TeamReply>;
 export const LeaveTeamReply = z.strictObject({ teamDeleted: z.boolean(), captainId: Id.nullable() });
 export type LeaveTeamReply = z.infer<typeof LeaveTeamReply>;
 export const TeamReviewReply = z.strictObject({ team: z.strictObject({ id: Id, name: z.string(), status: TeamStatus, statusReason: z.string().nullable() }) });
-
 export type TeamReviewReply = z.infer<typeof TeamReviewReply>;
+
 /** Everyone: accepted teams' id and name; organisers: every team with its status. */
 export const ChallengeTeam = z.strictObject({
   id: Id,

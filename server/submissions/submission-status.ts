@@ -7,8 +7,9 @@
  * - 'done'    — every case is done.
  * Pure.
  */
-export type CaseStatus = 'queued' | 'running' | 'done' | 'failed';
-export type SubmissionStatus = CaseStatus;
+import type { CaseStatus, SubmissionStatus } from '../../contract/submissions.ts';
+
+export type { CaseStatus, SubmissionStatus };
 
 export function submissionStatus(cases: readonly CaseStatus[]): SubmissionStatus {
   if (cases.length === 0) return 'queued';
