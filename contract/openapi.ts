@@ -62,7 +62,8 @@ export function openApiDocument(version = '0.1.0'): JsonObject {
       summary: route.summary,
       description: `Who: ${route.who}.`,
       tags: [route.area],
-      operationId: `${route.method.toLowerCase()} ${route.path}`,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+      security: route.who === 'public' ? [{}, { session: [] }, { token: [] }] : route.who === 'metrics token' ? [{}, { token: [] }] : [{ session: [] }, { token: [] }],
       parameters: parameters(route),
       responses: responses(route),
     };
