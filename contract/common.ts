@@ -9,7 +9,7 @@ export { METRIC_NAMES };
 
 export const Id = z.number().int().positive();
 /** A UTC ISO 8601 instant as the server writes it (`2025-06-01T00:00:00.000Z`). */
-export const Instant = z.string();
+export const Instant = z.iso.datetime();
 /** A row reference by id in a path (`/api/phases/:id`). */
 export const IdRef = z.object({ id: Id, name: z.string() });
 
