@@ -2,6 +2,7 @@
  * The organisers' audit log: every moderation and re-evaluation decision, written in the transaction that makes
  * the change, listed per challenge (targets are resolved to their challenge through their own tables).
  */
+import type { AuditRecord } from '../../contract/review.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 
 export type AuditTargetType = 'submission' | 'evaluation_run';
@@ -22,16 +23,7 @@ export async function writeAudit(client: PoolClient, entry: AuditEntry): Promise
   );
 }
 
-export interface AuditRecord {
-  id: number;
-  at: Date;
-  actor: { id: number; displayName: string } | null;
-  action: string;
-  targetType: string;
-  targetId: number | null;
-  reason: string | null;
-  details: unknown;
-}
+export type { AuditRecord };
 
 /**
  * The challenge's audit entries, newest first. Targets of other parts of the platform (teams, phases, cases, gold
@@ -61,7 +53,7 @@ export async function challengeAudit(db: Pool, challengeId: number, limit: numbe
   );
   return result.rows.map((r) => ({
     id: r.id,
-    at: r.at,
+    at: r.at.toISOString(),
     actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name } : null,
     action: r.action,
     targetType: r.target_type,

@@ -2,6 +2,9 @@
  * What a re-evaluation run would change: its progress, its failures and, once every candidate is done, the cases
  * whose official metrics moved and the leaderboard before and after publishing.
  */
+import type { FailureOwner } from '../../contract/common.ts';
+import type { FailureCode } from '../../contract/error-codes.ts';
+import type { RunReport } from '../../contract/review.ts';
 import type { PhaseRow } from '../challenges/access.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { leaderboardOf, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
@@ -11,9 +14,9 @@ import { candidatePairs, markReadyIfFinished, runJson, runProgress, type Candida
 
 const SHOWN_COUNTS = ['branches_total', 'branches_detected'] as const;
 
-function officialOf(status: string, metrics: Record<string, unknown> | null): Record<string, unknown> {
-  const picked: Record<string, unknown> = { status };
-  for (const key of [...AGGREGATED_METRICS, ...SHOWN_COUNTS]) picked[key] = metrics?.[key] ?? null;
+function officialOf(status: string, metrics: Record<string, unknown> | null): Record<string, string | number | null> {
+  const picked: Record<string, string | number | null> = { status };
+  for (const key of [...AGGREGATED_METRICS, ...SHOWN_COUNTS]) picked[key] = (metrics?.[key] as number | undefined) ?? null;
   return picked;
 }
 
@@ -74,14 +77,14 @@ export async function runDiff(db: Pool | PoolClient, phase: PhaseRow, pairs: Can
   return { changedCases, unchangedCases: pairs.length - changedCases.length, leaderboard: { before, after, moved: rankMoves(before, after) } };
 }
 
-export async function runReport(db: Pool, phase: PhaseRow, storedRun: RunRow) {
+export async function runReport(db: Pool, phase: PhaseRow, storedRun: RunRow): Promise<RunReport> {
   const progress: RunProgress = await runProgress(db, storedRun.id);
   const run = await markReadyIfFinished(db, storedRun, progress);
   const finished = progress.queued + progress.running === 0;
   const pairs = finished ? await candidatePairs(db, run.id) : [];
   const failures = pairs
     .filter((p) => p.candidate.status === 'failed')
-    .map((p) => ({ submissionId: p.submissionId, team: p.team, case: p.caseName, error: { code: p.candidate.errorCode, message: p.candidate.errorMessage, owner: p.candidate.errorOwner } }));
+    .map((p) => ({ submissionId: p.submissionId, team: p.team, case: p.caseName, error: { code: p.candidate.errorCode as FailureCode | null, message: p.candidate.errorMessage, owner: p.candidate.errorOwner as FailureOwner | null } }));
   // once decided, the published rows are the candidates' (or stay as they were): the audit entry keeps the diff
   const undecided = run.status === 'running' || run.status === 'ready';
   const allDone = progress.total > 0 && progress.done === progress.total;

@@ -1,4 +1,6 @@
 /** SQL of the organisers' review: submissions of a phase with their per-case results, hide and disqualify. */
+import type { FailureCode } from '../../contract/error-codes.ts';
+import type { ReviewedCase, ReviewedSubmission } from '../../contract/review.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import type { SubmissionAggregate } from '../submissions/aggregate.ts';
 
@@ -23,34 +25,7 @@ export async function submissionById(db: Pool | PoolClient, id: number): Promise
   return (await db.query<SubmissionRow>('select * from submissions where id = $1', [id])).rows[0];
 }
 
-export interface ReviewedCase {
-  evaluationId: number;
-  caseId: number;
-  case: string;
-  status: string;
-  attempts: number;
-  metrics: Record<string, unknown> | null;
-  error: { code: string | null; message: string | null; owner: string | null } | null;
-  provenance: Record<string, unknown> | null;
-  finishedAt: Date | null;
-}
-
-export interface ReviewedSubmission {
-  id: number;
-  team: { id: number; name: string };
-  submittedBy: { id: number; displayName: string };
-  status: string;
-  createdAt: Date;
-  finishedAt: Date | null;
-  countsTowardQuota: boolean;
-  warnings: unknown;
-  hidden: boolean;
-  hiddenReason: string | null;
-  disqualified: boolean;
-  disqualifiedReason: string | null;
-  aggregate: SubmissionAggregate | null;
-  cases: ReviewedCase[];
-}
+export type { ReviewedCase, ReviewedSubmission };
 
 /** Every submission of the phase, newest first, with its published per-case results: two queries. */
 export async function reviewSubmissions(db: Pool, phaseId: number): Promise<ReviewedSubmission[]> {
@@ -75,8 +50,8 @@ export async function reviewSubmissions(db: Pool, phaseId: number): Promise<Revi
       team: { id: r.team_id, name: r.team_name },
       submittedBy: { id: r.submitted_by, displayName: r.submitter_name },
       status: r.status,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
+      createdAt: r.created_at.toISOString(),
+      finishedAt: r.finished_at?.toISOString() ?? null,
       countsTowardQuota: r.counts_toward_quota,
       warnings: r.warnings,
       hidden: r.hidden,
@@ -97,9 +72,9 @@ export async function reviewSubmissions(db: Pool, phaseId: number): Promise<Revi
       status: e.status,
       attempts: e.attempts,
       metrics: e.metrics,
-      error: e.error_code || e.error_message ? { code: e.error_code, message: e.error_message, owner: e.error_owner } : null,
+      error: e.error_code || e.error_message ? { code: e.error_code as FailureCode | null, message: e.error_message, owner: e.error_owner } : null,
       provenance: e.provenance,
-      finishedAt: e.finished_at,
+      finishedAt: e.finished_at?.toISOString() ?? null,
     });
   }
   return list;
