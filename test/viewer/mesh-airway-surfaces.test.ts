@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { foregroundRuns, goldSurface, largestComponentRuns, leakageSurface, prepareGold, type PreparedGold } from '../../evaluator/index.ts';
-import { leakageRuns } from '../../evaluator/pipeline/leakage-runs.ts';
-import type { Shape3 } from '../../evaluator/volume/shape.ts';
+import { foregroundRuns, largestComponentRuns, leakageRuns, prepareGold, type PreparedGold, type Shape3 } from '../../evaluator/index.ts';
+import { goldSurface, leakageSurface } from '../../server/viewer/mesh/airway-surfaces.ts';
 import { bounds, isClosedModTwo, signedVolume } from '../helpers/mesh-checks.ts';
 import { cloneMask, drawBall, drawTube, emptyMask, type MaskVolume } from '../helpers/volumes.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { decodeMesh, encodeMesh } from '../../evaluator/mesh/mesh-format.ts';
-import type { TriangleMesh } from '../../evaluator/mesh/triangle-mesh.ts';
+import { decodeMesh, encodeMesh } from '../../contract/viewer/mesh-format.ts';
+import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
 
 const tetrahedron: TriangleMesh = {
   positions: Float32Array.from([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1.5]),
@@ -38,10 +38,11 @@ describe('binary mesh format (CMSH)', () => {
   });
 
   it('refuses other data, a truncated mesh and out-of-range corners', () => {
-    assert.throws(() => decodeMesh(new TextEncoder().encode('CVOL\0\0\0\0')), /wrong magic/);
+    assert.throws(() => decodeMesh(new TextEncoder().encode('CVOL\0\0\0\0')), /expected the magic "CMSH", found "CVOL"/);
     const bytes = encodeMesh(tetrahedron);
-    assert.throws(() => decodeMesh(bytes.subarray(0, bytes.length - 1)), /length does not match/);
+    assert.throws(() => decodeMesh(bytes.subarray(0, bytes.length - 1)), /needs \d+ bytes but the body has \d+ \(truncated\?\)/);
+    assert.throws(() => decodeMesh(Uint8Array.of(...bytes, 0, 0, 0, 0)), /4 bytes after the data the header describes/);
     const broken = encodeMesh({ ...tetrahedron, triangles: Uint32Array.from([0, 1, 7]) });
-    assert.throws(() => decodeMesh(broken), /corner 7 of 4 vertices/);
+    assert.throws(() => decodeMesh(broken), /triangle 0 refers to vertex 7 of 4/);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { surfaceNets } from '../../evaluator/mesh/surface-nets.ts';
-import { placeInScan } from '../../evaluator/mesh/place-in-scan.ts';
-import type { Shape3 } from '../../evaluator/volume/shape.ts';
+import { surfaceNets } from '../../server/viewer/mesh/surface-nets.ts';
+import { placeInScan } from '../../server/viewer/mesh/place-in-scan.ts';
+import type { Shape3 } from '../../evaluator/index.ts';
 import { at, fillBox, maskOf, size } from '../helpers/c-order.ts';
 import { bounds, edgeCount, isClosedModTwo, orientedClosedProblems, signedVolume, vertex } from '../helpers/mesh-checks.ts';
 

@@ -7,18 +7,22 @@
  * - `leakageSurface`: the boundary of L \ G, L being the prediction's largest 6-connected component.
  * Both are in LPS millimetres, the CT's space, so the client can draw them over the slices.
  */
-import type { ImageGeometry } from '../io/image-volume.ts';
-import type { RunSet } from '../kernels/largest-component.ts';
-import type { PreparedGold } from '../pipeline/prepared-gold.ts';
-import { StageClock, type StageTiming } from '../pipeline/stages.ts';
-import { boundingCrop, runsToCropMask } from '../volume/crop.ts';
-import type { Shape3 } from '../volume/shape.ts';
-import { leakageRuns } from '../pipeline/leakage-runs.ts';
+import {
+  boundingCrop,
+  leakageRuns,
+  runsToCropMask,
+  StageClock,
+  type ImageGeometry,
+  type PreparedGold,
+  type RunSet,
+  type Shape3,
+  type StageTiming,
+} from '../../../evaluator/index.ts';
 import { clampToScan, orientInScan, scaleToMillimetres } from './place-in-scan.ts';
 import { decimate } from './quadric-decimate.ts';
 import { surfaceNets } from './surface-nets.ts';
 import { taubinSmooth } from './taubin-smooth.ts';
-import { EMPTY_MESH, type TriangleMesh } from './triangle-mesh.ts';
+import { EMPTY_MESH, type TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 
 export interface SurfaceOptions {
   /** Taubin λ|μ pairs (default 20). */

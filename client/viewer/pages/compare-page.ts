@@ -3,15 +3,16 @@
  * the case's gold standard alone — side by side in one render window whose viewports share one camera, so every
  * view turns together. Clicking a branch in any view shows how each evaluation did on that same branch.
  */
-import { caseViewer, evaluationViewer, loadMesh } from '../api/viewer.ts';
-import type { ViewerBranch, ViewerInfo } from '../api/types.ts';
-import { field, h, replace } from '../dom.ts';
-import { CLASS_COLOURS, branchClass, type ColourMode } from '../lib/branch-colours.ts';
-import { navigate, type PageContext } from '../router.ts';
-import { createAirwayScene, type AirwayScene } from '../viewer/airway-scene.ts';
-import { enablePicking } from '../viewer/pick.ts';
-import { createRenderWindow } from '../viewer/render-window.ts';
-import { pageTitle, requireSignIn } from './common.ts';
+import { caseViewer, evaluationViewer, loadMesh } from '../../api/viewer.ts';
+import type { ViewerBranch, ViewerInfo } from '../../api/types.ts';
+import { field, h, replace } from '../../dom.ts';
+import { triangleCount } from '../../../contract/viewer/triangle-mesh.ts';
+import { CLASS_COLOURS, branchClass, type ColourMode } from '../branch-colours.ts';
+import { navigate, type PageContext } from '../../router.ts';
+import { createAirwayScene, type AirwayScene } from '../airway-scene.ts';
+import { enablePicking } from '../pick.ts';
+import { createRenderWindow } from '../render-window.ts';
+import { pageTitle, requireSignIn } from '../../pages/common.ts';
 import { branchDetails, viewerControls } from './viewer-panels.ts';
 
 const ids = (text: string | null) => (text ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -67,7 +68,7 @@ export async function comparePage(context: PageContext): Promise<void> {
         },
         onResetCamera: () => view.resetCamera(),
       },
-      meshes.some(([, leakage]) => Boolean(leakage && leakage.triangleCount > 0)),
+      meshes.some(([, leakage]) => Boolean(leakage && triangleCount(leakage) > 0)),
       hasResults,
     ),
     h('div', { class: 'viewer-layout' }, h('div', { class: 'viewer-main' }, renderArea), h('aside', { class: 'viewer-side' }, details, addForm)),

@@ -9,8 +9,8 @@
  * normals still point outwards. `clampToScan` keeps vertices inside the scan's box (voxel centres ± half a voxel),
  * which smoothing may otherwise push a fraction of a voxel past where the airway is cut by the scan's border.
  */
-import type { ImageGeometry } from '../io/image-volume.ts';
-import type { TriangleMesh } from './triangle-mesh.ts';
+import type { ImageGeometry } from '../../../evaluator/index.ts';
+import type { TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 
 type Vec3 = readonly [number, number, number];
 

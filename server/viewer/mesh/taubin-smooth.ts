@@ -7,7 +7,7 @@
  * Vertices are updated all at once per step (Jacobi order), so the result does not depend on vertex order. The
  * connectivity and labels are kept; the input is not modified.
  */
-import type { TriangleMesh } from './triangle-mesh.ts';
+import type { TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 import { vertexNeighbours } from './vertex-neighbours.ts';
 
 export interface TaubinOptions {

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import type { ViewerBranch } from '../../client/api/types.ts';
-import { CLASS_COLOURS, branchClass, branchesById, classCounts, generationColour, hexToRgb, vertexColours } from '../../client/lib/branch-colours.ts';
-import { nearestVertexOfTriangle } from '../../client/lib/nearest-vertex.ts';
+import { CLASS_COLOURS, branchClass, branchesById, classCounts, generationColour, hexToRgb, vertexColours } from '../../client/viewer/branch-colours.ts';
+import { nearestVertexOfTriangle } from '../../client/viewer/nearest-vertex.ts';
 import { ratesByGeneration, ratesFromMetric } from '../../client/lib/per-generation.ts';
-import { BOTH_OUTLINE, GOLD_OUTLINE, PREDICTION_OUTLINE, renderSlice } from '../../client/lib/slice-image.ts';
-import { triangleCells, vertexNormals } from '../../client/lib/vertex-normals.ts';
-import { centreOf, clampIndex, indexToPhysical, physicalToIndex } from '../../client/lib/voxel-index.ts';
+import { BOTH_OUTLINE, GOLD_OUTLINE, PREDICTION_OUTLINE, renderSlice } from '../../client/viewer/slice-image.ts';
+import { triangleCells, vertexNormals } from '../../client/viewer/vertex-normals.ts';
+import { centreOf, clampIndex, indexToPhysical, physicalToIndex } from '../../client/viewer/voxel-index.ts';
 
 const branch = (id: number, generation: number, extra: Partial<ViewerBranch> = {}): ViewerBranch => ({ id, generation, parent: null, trachea: false, ...extra });
 const BRANCHES: ViewerBranch[] = [

@@ -19,8 +19,8 @@
  *
  * Cost: one scan of the volume plus O(boundary faces); memory O(vertices). The input is not modified.
  */
-import type { Shape3 } from '../volume/shape.ts';
-import type { TriangleMesh } from './triangle-mesh.ts';
+import type { Shape3 } from '../../../evaluator/index.ts';
+import type { TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 
 /** The four cells around a voxel face, in counter-clockwise order seen from outside the voxel. */
 function faceCells(p: readonly number[], axis: number, direction: 1 | -1): number[][] {

@@ -1,6 +1,6 @@
 /**
- * A triangle mesh as plain typed arrays: what the surface kernels pass to each other and what the viewer's binary
- * format (`mesh-format.ts`) carries.
+ * A triangle mesh as plain typed arrays: what the surface kernels (server/viewer/mesh/) pass to each other, what
+ * the viewer's binary format (`mesh-format.ts`) carries and what the client draws.
  *
  * - `positions`: x, y, z of each vertex (voxel index space inside the kernels, LPS millimetres once placed);
  * - `triangles`: three vertex indices per triangle, counter-clockwise seen from outside (normals point out);

@@ -2,14 +2,14 @@
  * The DOM around the 3D view: layer and colour controls, the legend with counts, the picked branch's details,
  * the metrics and the TD/BD-per-generation plot. No vtk.js here.
  */
-import { METRICS, type ViewerBranch, type ViewerInfo } from '../api/types.ts';
-import { field, h, svgElement } from '../dom.ts';
-import { CLASS_COLOURS, GENERATION_PALETTE, LEAKAGE_COLOUR, branchClass, classCounts, generationColour, type ColourMode } from '../lib/branch-colours.ts';
-import { formatMetric } from '../lib/format.ts';
-import { ratesByGeneration } from '../lib/per-generation.ts';
-import { barChartSvg } from '../plots/bar-chart.ts';
-import type { Layer } from '../viewer/airway-scene.ts';
-import { digitsOf } from './submission.ts';
+import { METRICS, type ViewerBranch, type ViewerInfo } from '../../api/types.ts';
+import { field, h, svgElement } from '../../dom.ts';
+import { CLASS_COLOURS, GENERATION_PALETTE, LEAKAGE_COLOUR, branchClass, classCounts, generationColour, type ColourMode } from '../branch-colours.ts';
+import { formatMetric } from '../../lib/format.ts';
+import { ratesByGeneration } from '../../lib/per-generation.ts';
+import { barChartSvg } from '../../plots/bar-chart.ts';
+import type { Layer } from '../airway-scene.ts';
+import { digitsOf } from '../../pages/submission.ts';
 
 export interface ControlHandlers {
   onLayer(layer: Layer, visible: boolean): void;

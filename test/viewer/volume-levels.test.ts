@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { downsampleMax, downsampleMean, levelGeometry } from '../../server/viewer/downsample.ts';
-import { decodeVolume, encodeVolume } from '../../server/viewer/volume-format.ts';
+import { decodeVolume, encodeVolume } from '../../contract/viewer/volume-format.ts';
 
 describe('viewer volume levels', () => {
   it('averages 2×2×2 blocks (fewer voxels at the far edges), rounded and clamped to int16', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { decimate } from '../../evaluator/mesh/quadric-decimate.ts';
-import { surfaceNets } from '../../evaluator/mesh/surface-nets.ts';
-import { taubinSmooth } from '../../evaluator/mesh/taubin-smooth.ts';
-import type { TriangleMesh } from '../../evaluator/mesh/triangle-mesh.ts';
-import { vertexNeighbours } from '../../evaluator/mesh/vertex-neighbours.ts';
-import type { Shape3 } from '../../evaluator/volume/shape.ts';
+import { decimate } from '../../server/viewer/mesh/quadric-decimate.ts';
+import { surfaceNets } from '../../server/viewer/mesh/surface-nets.ts';
+import { taubinSmooth } from '../../server/viewer/mesh/taubin-smooth.ts';
+import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
+import { vertexNeighbours } from '../../server/viewer/mesh/vertex-neighbours.ts';
+import type { Shape3 } from '../../evaluator/index.ts';
 import { at, fillBox, maskOf, size } from '../helpers/c-order.ts';
 import { bounds, isClosedModTwo, orientedClosedProblems, signedVolume, vertex } from '../helpers/mesh-checks.ts';
 

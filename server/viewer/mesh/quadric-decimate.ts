@@ -16,7 +16,7 @@
  */
 import { EdgeHeap } from './edge-heap.ts';
 import { addPlane, pairError, pairMinimum, QUADRIC_SIZE } from './quadrics.ts';
-import type { TriangleMesh } from './triangle-mesh.ts';
+import type { TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 
 export interface DecimateOptions {
   /** Stop once the mesh has at most this many triangles. */

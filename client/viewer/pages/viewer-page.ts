@@ -5,17 +5,17 @@
  * the point picked in 3D (quarter resolution first, full resolution on demand). Everything is disposed when the
  * page is left.
  */
-import { caseViewer, evaluationViewer, loadMesh, loadVolume } from '../api/viewer.ts';
-import type { ViewerInfo } from '../api/types.ts';
-import { h, replace } from '../dom.ts';
-import type { ColourMode } from '../lib/branch-colours.ts';
-import type { AirwayMesh } from '../lib/mesh-format.ts';
-import type { PageContext } from '../router.ts';
-import { createAirwayScene } from '../viewer/airway-scene.ts';
-import { enablePicking } from '../viewer/pick.ts';
-import { createRenderWindow } from '../viewer/render-window.ts';
-import { createSliceView, type SliceView } from '../viewer/slice-view.ts';
-import { errorNotice, pageTitle, requireSignIn } from './common.ts';
+import { caseViewer, evaluationViewer, loadMesh, loadVolume } from '../../api/viewer.ts';
+import type { ViewerInfo } from '../../api/types.ts';
+import { h, replace } from '../../dom.ts';
+import type { ColourMode } from '../branch-colours.ts';
+import { triangleCount, type TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
+import type { PageContext } from '../../router.ts';
+import { createAirwayScene } from '../airway-scene.ts';
+import { enablePicking } from '../pick.ts';
+import { createRenderWindow } from '../render-window.ts';
+import { createSliceView, type SliceView } from '../slice-view.ts';
+import { errorNotice, pageTitle, requireSignIn } from '../../pages/common.ts';
 import { branchDetails, generationPlot, legend, metricsPanel, viewerControls } from './viewer-panels.ts';
 
 /** Quarter resolution along each axis first (1/64 of the voxels), full resolution when asked. */
@@ -37,7 +37,7 @@ export async function caseViewerPage(context: PageContext): Promise<void> {
   await showViewer(context, info, `Case ${info.case.name} — gold standard`, opened);
 }
 
-function meshCentre(mesh: AirwayMesh): [number, number, number] {
+function meshCentre(mesh: TriangleMesh): [number, number, number] {
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < mesh.positions.length; i++) {
@@ -99,7 +99,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
             },
             onResetCamera: () => view.resetCamera(),
           },
-          Boolean(leakageMesh && leakageMesh.triangleCount > 0),
+          Boolean(leakageMesh && triangleCount(leakageMesh) > 0),
           hasResults,
         ),
         renderArea,
@@ -122,7 +122,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
     const ms = Math.round(performance.now() - opened);
     renderArea.dataset.ready = 'true';
     renderArea.dataset.firstFrameMs = String(ms);
-    timing.textContent = `First 3D frame ${ms} ms after opening · ${goldMesh.triangleCount.toLocaleString('en')} triangles`;
+    timing.textContent = `First 3D frame ${ms} ms after opening · ${triangleCount(goldMesh).toLocaleString('en')} triangles`;
   });
 
   let slices: SliceView | undefined;
