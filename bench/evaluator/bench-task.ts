@@ -4,7 +4,7 @@
  *   tsx bench-task.ts score PREPARED_DIR PRED
  * Prints one JSON line: wall time from opening the input to the result (ms) and the process's peak RSS (MB).
  */
-import { prepareGold, readPreparedGold, readVolume, scorePrediction, writePreparedGold } from '../index.ts';
+import { prepareGold, readPreparedGold, readVolume, scorePrediction, writePreparedGold } from '../../evaluator/index.ts';
 
 const [task, a, b] = process.argv.slice(2);
 const started = performance.now();
