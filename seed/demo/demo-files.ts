@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
 import { writeVolume } from '../../evaluator/index.ts';
 import type { AppDeps } from '../../server/app-deps.ts';
-import type { PhaseRow, TeamRow } from '../../server/challenges/access.ts';
+import type { PhaseRow, TeamRow } from '../../server/challenges/rows.ts';
 import type { UserRow } from '../../server/auth/store.ts';
 import { addCase } from '../../server/challenges/case-service.ts';
 import { acceptSubmission } from '../../server/submissions/accept-submission.ts';

@@ -7,7 +7,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppDeps } from '../../server/app-deps.ts';
 import type { UserRow } from '../../server/auth/store.ts';
-import type { ChallengeRow, PhaseRow, TeamRow } from '../../server/challenges/access.ts';
+import type { ChallengeRow, PhaseRow, TeamRow } from '../../server/challenges/rows.ts';
 import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
 import { acceptModel } from '../../server/models/accept-model.ts';
 import { modelLimitsOf } from '../../server/models/model-store.ts';

@@ -1,5 +1,5 @@
 /** SQL for challenges and their organisers (tables of migrations/0002_challenges.sql). */
-import type { ChallengeRow } from './access.ts';
+import type { ChallengeRow } from './rows.ts';
 import type { Queryable } from './queryable.ts';
 
 export interface ChallengeFields {
