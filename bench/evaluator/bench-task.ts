@@ -8,7 +8,7 @@ import { prepareGold, readPreparedGold, readVolume, scorePrediction, writePrepar
 
 const [task, a, b] = process.argv.slice(2);
 const started = performance.now();
-let detail: Record<string, unknown> = {};
+let detail: Record<string, unknown>;
 if (task === 'prepare') {
   const prepared = await prepareGold(await readVolume(a));
   await writePreparedGold(b, prepared);
