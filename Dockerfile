@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Carina: one image for the server (API + built browser client) and the evaluator workers.
-#   server:    node --import tsx server/main.ts --server-only   (the default command)
+#   server:    node --import tsx seed/start-with-demo.ts --server-only   (the default command)
 #   evaluator: node --import tsx server/worker-main.ts          (docker-compose.yml's `evaluator` service)
 # Node runs the processes directly (not through npm), so SIGTERM reaches them and they drain gracefully.
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -41,4 +41,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["node", "--import", "tsx", "server/observability/health-check.ts", "server"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "server/main.ts", "--server-only"]
+CMD ["node", "--import", "tsx", "seed/start-with-demo.ts", "--server-only"]

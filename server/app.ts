@@ -17,6 +17,7 @@ import { modelsRouter } from './models/routes.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { metricsRouter } from './observability/metrics-route.ts';
 import { UploadMeter } from './observability/upload-meter.ts';
+import { reviewRouter } from './review/routes.ts';
 import { submissionsRouter } from './submissions/routes.ts';
 import { teamsRouter } from './teams/routes.ts';
 import { uploadsRouter } from './uploads/routes.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(challengesRouter(deps));
   app.use(submissionsRouter(deps));
   app.use(leaderboardsRouter(deps));
+  app.use(reviewRouter(deps)); // the organisers' review, re-evaluation runs and exports (server/review)
   app.use(viewerRouter(deps));
   app.use(modelsRouter(deps)); // model phases (server/models)
   app.use(uploadsRouter(deps, { gate, meter })); // resumable uploads (server/uploads)

@@ -3,7 +3,7 @@
  * (stored in UTC), limits, and a ranking scheme over the metrics the evaluator reports.
  */
 import { z } from 'zod';
-import type { RankedMetric, RankingScheme } from './access.ts';
+import type { RankedMetric, RankingScheme } from './ranking-scheme.ts';
 
 export const RANKED_METRICS: readonly RankedMetric[] = ['TD', 'BD', 'DSC', 'Precision', 'Sensitivity', 'Specificity'];
 const METRIC_LIST = RANKED_METRICS.join(', ');

@@ -1,14 +1,14 @@
 /**
- * /api routes of leaderboards: the public leaderboard of a phase. The organisers' review, re-evaluation runs and
- * exports (server/review/) are mounted here too.
+ * /api routes of leaderboards: the public leaderboard of a phase. (The organisers' review, re-evaluation runs and
+ * exports, server/review/, build on the leaderboard and are mounted beside it by server/app.ts.)
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { phaseById, requireOrganiser } from '../challenges/access.ts';
-import { idParam } from '../review/access.ts';
-import { reviewRouter } from '../review/routes.ts';
+import { requireOrganiser } from '../challenges/access.ts';
+import { phaseById } from '../challenges/lookups.ts';
+import { idParam } from '../http/path-id.ts';
 import { phaseLeaderboard } from './leaderboard.ts';
 
 const leaderboardQuery = z.object({ all: z.enum(['0', '1', 'true', 'false'], { error: 'all must be 1 or 0' }).optional() });
@@ -24,6 +24,5 @@ export function leaderboardsRouter(deps: AppDeps): Router {
     res.json(await phaseLeaderboard(deps.db, phase, all));
   });
 
-  router.use(reviewRouter(deps));
   return router;
 }

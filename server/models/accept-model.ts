@@ -6,7 +6,7 @@
  * No `submission_files` yet: each model run adds its case's mask when it has made it.
  */
 import type { AppDeps } from '../app-deps.ts';
-import type { PhaseRow, TeamRow } from '../challenges/access.ts';
+import type { PhaseRow, TeamRow } from '../challenges/rows.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { quotaOf, requireQuotaLeft, type Quota } from '../submissions/quota.ts';

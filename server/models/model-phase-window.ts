@@ -1,5 +1,5 @@
 /** May models be submitted to this phase now? A model phase, between its open and close times. */
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import { AppError } from '../errors.ts';
 
 export function requireOpenModelPhase(phase: PhaseRow, now: Date = new Date()): void {

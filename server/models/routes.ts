@@ -8,7 +8,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { challengeById, isOrganiser, phaseById, requireActiveTeam } from '../challenges/access.ts';
+import { isOrganiser, requireActiveTeam } from '../challenges/access.ts';
+import { challengeById, phaseById } from '../challenges/lookups.ts';
 import { AppError } from '../errors.ts';
 import { quotaOf, requireQuotaLeft } from '../submissions/quota.ts';
 import { casesOfPhase, isTeamMember, submissionById } from '../submissions/store.ts';

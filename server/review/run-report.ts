@@ -2,7 +2,7 @@
  * What a re-evaluation run would change: its progress, its failures and, once every candidate is done, the cases
  * whose official metrics moved and the leaderboard before and after publishing.
  */
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { leaderboardOf, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
 import { evaluatedSubmissions, submissionsByIds, type LeaderboardSubmission } from '../leaderboards/store.ts';

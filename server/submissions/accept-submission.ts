@@ -6,7 +6,7 @@
  * content-addressed and referenced by nothing); the caller removes the upload's scratch folder.
  */
 import type { AppDeps } from '../app-deps.ts';
-import type { PhaseRow, TeamRow } from '../challenges/access.ts';
+import type { PhaseRow, TeamRow } from '../challenges/rows.ts';
 import { inTransaction } from '../db/pool.ts';
 import type { StoredBlob } from '../storage/storage.ts';
 import { AppError } from '../errors.ts';

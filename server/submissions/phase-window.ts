@@ -1,6 +1,6 @@
 /** May masks be submitted to this phase now? A mask phase, between its open and close times. */
 import { AppError } from '../errors.ts';
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 
 export function requireOpenMaskPhase(phase: PhaseRow, now: Date = new Date()): void {
   if (phase.kind !== 'masks') {

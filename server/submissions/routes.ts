@@ -9,7 +9,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { isOrganiser, phaseById, teamOfUser, type PhaseRow } from '../challenges/access.ts';
+import { isOrganiser } from '../challenges/access.ts';
+import { phaseById, teamOfUser } from '../challenges/lookups.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { UserRow } from '../auth/store.ts';
 import { AppError } from '../errors.ts';
 import { quotaOf } from './quota.ts';

@@ -129,6 +129,12 @@ export async function isTeamMember(db: Db, teamId: number, userId: number): Prom
   return (result.rowCount ?? 0) > 0;
 }
 
+/** Notes of a team's submissions in a phase. */
+export async function submissionNotes(db: Db, phaseId: number, teamId: number): Promise<Set<string>> {
+  const result = await db.query<{ note: string | null }>('select note from submissions where phase_id = $1 and team_id = $2', [phaseId, teamId]);
+  return new Set(result.rows.map((r) => r.note ?? ''));
+}
+
 export interface CaseEvaluationRow {
   evaluation_id: number;
   case_name: string;

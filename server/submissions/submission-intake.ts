@@ -6,7 +6,9 @@
  */
 import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
-import { challengeById, phaseById, requireActiveTeam, type PhaseRow, type TeamRow } from '../challenges/access.ts';
+import { requireActiveTeam } from '../challenges/access.ts';
+import { challengeById, phaseById } from '../challenges/lookups.ts';
+import type { PhaseRow, TeamRow } from '../challenges/rows.ts';
 import { AppError } from '../errors.ts';
 import { acceptSubmission, ARCHIVE_ENTRIES_PER_CASE, type AcceptedSubmission } from './accept-submission.ts';
 import { requireOpenMaskPhase } from './phase-window.ts';

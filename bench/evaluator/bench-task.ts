@@ -4,11 +4,11 @@
  *   tsx bench-task.ts score PREPARED_DIR PRED
  * Prints one JSON line: wall time from opening the input to the result (ms) and the process's peak RSS (MB).
  */
-import { prepareGold, readPreparedGold, readVolume, scorePrediction, writePreparedGold } from '../index.ts';
+import { prepareGold, readPreparedGold, readVolume, scorePrediction, writePreparedGold } from '../../evaluator/index.ts';
 
 const [task, a, b] = process.argv.slice(2);
 const started = performance.now();
-let detail: Record<string, unknown> = {};
+let detail: Record<string, unknown>;
 if (task === 'prepare') {
   const prepared = await prepareGold(await readVolume(a));
   await writePreparedGold(b, prepared);

@@ -3,7 +3,7 @@
  * height of ATM'22's largest scans): a bigger airway tree with more voxels and a longer skeleton, generated on the
  * fly so no large volume is kept in git.
  */
-import { readVolume, writeVolume, type ImageVolume } from '../index.ts';
+import { readVolume, writeVolume, type ImageVolume } from '../../evaluator/index.ts';
 
 export async function stretchAlongZ(source: string, target: string, slices: number): Promise<void> {
   const volume = await readVolume(source);

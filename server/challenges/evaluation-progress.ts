@@ -1,14 +1,14 @@
-/** How far the evaluation of the demo challenge has come: gold standards prepared, evaluations finished. */
-import type { Pool } from '../../server/db/pool.ts';
+/** How far the scoring of a challenge has come: gold standards still being prepared, evaluations by state. */
+import type { Queryable } from './queryable.ts';
 
-export interface DemoEvaluationState {
+export interface EvaluationProgress {
   readonly goldPending: number;
   readonly evaluationsPending: number;
   readonly evaluationsDone: number;
   readonly evaluationsFailed: number;
 }
 
-export async function demoEvaluationState(db: Pool, challengeId: number): Promise<DemoEvaluationState> {
+export async function evaluationProgress(db: Queryable, challengeId: number): Promise<EvaluationProgress> {
   const gold = await db.query<{ n: number }>(
     `select count(*)::int as n from gold_standards g join cases c on c.id = g.case_id join phases p on p.id = c.phase_id
      where p.challenge_id = $1 and g.status in ('queued', 'running')`,

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { writeVolume } from '../../evaluator/index.ts';
-import { startEmbeddedPostgres, freePort } from '../db/embedded-postgres.ts';
+import { writeVolume } from '../evaluator/index.ts';
+import { startEmbeddedPostgres, freePort } from '../server/db/embedded-postgres.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CASES = fileURLToPath(new URL('../../../shared/atm22/cases/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CASES = fileURLToPath(new URL('../../shared/atm22/cases/', import.meta.url));
 const ADMIN = { email: 'bench@carina.local', password: 'bench-password' };
 
 interface Session {

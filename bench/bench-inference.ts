@@ -12,17 +12,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareGold, readVolume, scorePrediction, writeVolume } from '../../../evaluator/index.ts';
-import { buildBaselineModel } from '../../../seed/baseline-model/build-baseline.ts';
-import { generatePhantom } from '../../../seed/phantom/generate-phantom.ts';
-import { GRID_PRESETS, phantomOptions } from '../../../seed/phantom/phantom-options.ts';
-import { manifestSchema, type ModelManifest } from '../manifest.ts';
-import type { RunReport, RunRequest } from '../sandbox/run-model-child.ts';
-import { runSandboxed } from '../sandbox/run-sandboxed.ts';
+import { prepareGold, readVolume, scorePrediction, writeVolume } from '../evaluator/index.ts';
+import { buildBaselineModel } from '../seed/baseline-model/build-baseline.ts';
+import { generatePhantom } from '../seed/phantom/generate-phantom.ts';
+import { GRID_PRESETS, phantomOptions } from '../seed/phantom/phantom-options.ts';
+import { manifestSchema, type ModelManifest } from '../server/models/manifest.ts';
+import type { RunReport, RunRequest } from '../server/models/sandbox/run-model-child.ts';
+import { runSandboxed } from '../server/models/sandbox/run-sandboxed.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const RUN_SCRIPT = new URL('../sandbox/run-model-child.ts', import.meta.url);
-const POPI = fileURLToPath(new URL('../../../../shared/real/popi_00/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RUN_SCRIPT = new URL('../server/models/sandbox/run-model-child.ts', import.meta.url);
+const POPI = fileURLToPath(new URL('../../shared/real/popi_00/', import.meta.url));
 const args = new Set(process.argv.slice(2));
 
 interface Case {
