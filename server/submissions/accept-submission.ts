@@ -10,13 +10,13 @@ import type { PhaseRow, TeamRow } from '../challenges/access.ts';
 import { inTransaction } from '../db/pool.ts';
 import type { StoredBlob } from '../storage/storage.ts';
 import { AppError } from '../errors.ts';
-import { archiveExtension } from './case-file-names.ts';
+import { archiveExtension } from '../../contract/submission-files/case-file-names.ts';
 import { extractArchive } from './extract-archive.ts';
-import type { CandidateFile } from './match-files.ts';
+import type { CandidateFile } from '../../contract/submission-files/match-files.ts';
 import { quotaOf, requireQuotaLeft, type Quota } from './quota.ts';
 import type { ReceivedUpload } from './receive-upload.ts';
 import { insertBlobs, insertEvaluations, insertSubmission, insertSubmissionFiles, lockTeam, type PhaseCase } from './store.ts';
-import type { SubmissionWarning } from './submission-problems.ts';
+import type { SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
 import { validateSubmission, type AcceptedCaseFile } from './validate-submission.ts';
 
 /** An archive may hold at most this many entries per case (folders, resource forks and notes included). */

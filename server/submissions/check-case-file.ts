@@ -5,7 +5,7 @@
  */
 import { EvaluatorError, geometryMismatches, readVolume, type ImageGeometry } from '../../evaluator/index.ts';
 import { labelValues, labelWarning } from './label-values.ts';
-import type { CandidateFile } from './match-files.ts';
+import type { CandidateFile } from '../../contract/submission-files/match-files.ts';
 
 export interface CaseFileCheck {
   /** Sentences without the case prefix; empty when the file is accepted. */

@@ -6,8 +6,9 @@
 import type { ImageGeometry } from '../../evaluator/index.ts';
 import { checkCaseFile } from './check-case-file.ts';
 import { validationSlots } from './validation-slots.ts';
-import { matchFilesToCases, type CandidateFile } from './match-files.ts';
-import { validationFailed, type SubmissionProblem, type SubmissionWarning } from './submission-problems.ts';
+import { matchFilesToCases, type CandidateFile } from '../../contract/submission-files/match-files.ts';
+import type { SubmissionProblem, SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
+import { validationFailed } from './validation-failed.ts';
 
 export interface CaseToValidate {
   readonly id: number;

@@ -1,21 +1,9 @@
 /**
- * How validation reports: every problem found, each naming its case and/or file, in one 422 whose message
- * summarises them ("3 problems: case ATM_164: size 512x512x300 does not match the CT's 512x512x301; ...").
- * Warnings do not stop a submission; they are stored with it and shown.
+ * How validation fails: every problem found (contract/submission-files/submission-problems.ts), in one 422 whose
+ * message summarises them ("3 problems: case ATM_164: size 512x512x300 does not match the CT's 512x512x301; ...").
  */
+import type { SubmissionProblem } from '../../contract/submission-files/submission-problems.ts';
 import { AppError } from '../errors.ts';
-
-export interface SubmissionProblem {
-  readonly case?: string;
-  readonly file?: string;
-  readonly problem: string;
-}
-
-export interface SubmissionWarning {
-  readonly case: string;
-  readonly file: string;
-  readonly warning: string;
-}
 
 /** The message lists this many problems; `details` has them all. */
 const SUMMARISED = 10;
