@@ -14,7 +14,7 @@ import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 import { seedDemo } from '../seed/demo-seed.ts';
-import { removeExpiredUploads } from './uploads/expire-uploads.ts';
+import { removeExpiredUploads } from './intake/resumable/expire-uploads.ts';
 
 const EXPIRED_UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 

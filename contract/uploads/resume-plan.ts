@@ -1,5 +1,5 @@
 /**
- * The client half of tus resumable uploads (server/uploads/routes.ts), shared by the command-line client
+ * The client half of tus resumable uploads (server/intake/resumable/routes.ts), shared by the command-line client
  * (server/cli/resumable-upload.ts) and the browser (client/submit/resumable-files.ts): when an upload is worth
  * it, which bytes to send next, which failures deserve another try and how long to wait before it, how to read
  * the offset the server reports, and the Upload-Metadata header. Pure: no I/O, nothing from Node or the DOM but

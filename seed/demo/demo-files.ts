@@ -1,7 +1,7 @@
 /**
  * Phantom cases and simulated predictions for the demo, written as files in a scratch folder and handed to the
  * platform's own code paths: cases through `addCase` (checked like an organiser's upload, stored by content, the
- * gold standard's preparation queued in the same transaction), submissions through `acceptSubmission`.
+ * gold standard's preparation queued in the same transaction), submissions through intake's `acceptUpload`.
  */
 import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
@@ -10,8 +10,8 @@ import type { AppDeps } from '../../server/app-deps.ts';
 import type { PhaseRow, TeamRow } from '../../server/challenges/access.ts';
 import type { UserRow } from '../../server/auth/store.ts';
 import { addCase } from '../../server/challenges/case-service.ts';
-import { acceptSubmission } from '../../server/submissions/accept-submission.ts';
-import { casesOfPhase } from '../../server/submissions/store.ts';
+import { acceptUpload } from '../../server/intake/accept-upload.ts';
+import { intakeTargetOf } from '../../server/intake/intake-target.ts';
 import { generatePhantom, type Phantom } from '../phantom/generate-phantom.ts';
 import { phantomOptions } from '../phantom/phantom-options.ts';
 import { simulatePrediction } from '../predictions/simulate-prediction.ts';
@@ -57,19 +57,13 @@ export async function writePrediction(planned: PlannedSubmission, caseName: stri
 }
 
 export async function submitPlanned(deps: AppDeps, phase: PhaseRow, planned: PlannedSubmission, caseNames: readonly string[]): Promise<number> {
-  const cases = await casesOfPhase(deps.db, phase.id);
   const files = await Promise.all(
     caseNames.map(async (name) => {
       const path = join(planned.dir, `${name}.nii.gz`);
       return { name: `${name}.nii.gz`, path, size: (await stat(path)).size };
     }),
   );
-  const accepted = await acceptSubmission(deps, {
-    phase,
-    team: planned.team,
-    userId: planned.userId,
-    cases,
-    upload: { dir: planned.dir, files, note: planned.note },
-  });
+  const target = await intakeTargetOf(deps, phase, planned.team);
+  const accepted = await acceptUpload(deps, target, planned.userId, { dir: planned.dir, files, note: planned.note });
   return accepted.submission.id;
 }

@@ -9,9 +9,8 @@ import type { AppDeps } from '../../server/app-deps.ts';
 import type { UserRow } from '../../server/auth/store.ts';
 import type { ChallengeRow, PhaseRow, TeamRow } from '../../server/challenges/access.ts';
 import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
-import { acceptModel } from '../../server/models/accept-model.ts';
-import { modelLimitsOf } from '../../server/models/model-store.ts';
-import { casesOfPhase } from '../../server/submissions/store.ts';
+import { acceptUpload } from '../../server/intake/accept-upload.ts';
+import { intakeTargetOf } from '../../server/intake/intake-target.ts';
 import { buildBaselineModel } from '../baseline-model/build-baseline.ts';
 import type { DemoTeam } from './demo-content.ts';
 
@@ -63,14 +62,9 @@ export async function submitBaselineModel(
   await mkdir(dir, { recursive: true });
   const path = join(dir, model.fileName);
   await writeFile(path, model.onnx);
-  const accepted = await acceptModel(deps, {
-    phase,
-    team,
-    userId: user.id,
-    cases: await casesOfPhase(deps.db, phase.id),
-    limits: await modelLimitsOf(deps.db, phase.id),
-    upload: { dir, model: { name: model.fileName, path, size: model.onnx.length }, manifestText: JSON.stringify(model.manifest), note: DEMO_MODEL_NOTE },
-  });
+  const target = await intakeTargetOf(deps, phase, team);
+  const upload = { dir, files: [{ name: model.fileName, path, size: model.onnx.length }], manifestText: JSON.stringify(model.manifest), note: DEMO_MODEL_NOTE };
+  const accepted = await acceptUpload(deps, target, user.id, upload);
   return accepted.submission.id;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The command-line client's resumable uploads (tus 1.0.0, server/uploads/): create the upload, then send the file
+ * The command-line client's resumable uploads (tus 1.0.0, server/intake/resumable/): create the upload, then send the file
  * in chunks read straight from disk, each with its sha256 (Upload-Checksum). When a chunk fails — the connection
  * dropped, the server restarted, a 5xx or 409 — ask the server for its offset (HEAD) and go on from there; give up
  * after `maxRetries` failures in a row without progress. The planning (chunks, back-off, which failures to retry)

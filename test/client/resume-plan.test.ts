@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chunkPlan, isRetryableStatus, nextChunk, resumePoint, retryDelayMs, RESUMABLE_OVER_BYTES, uploadIdOfUrl, uploadMetadata } from '../../contract/uploads/resume-plan.ts';
-import { parseMetadata } from '../../server/uploads/tus-protocol.ts';
+import { parseMetadata } from '../../server/intake/resumable/tus-protocol.ts';
 import { RESUMABLE_OVER_BYTES as CLI_THRESHOLD } from '../../server/cli/commands.ts';
 import { uploadChecksum } from '../../client/lib/chunk-checksum.ts';
 import { forgetUpload, recallUpload, rememberUpload, uploadKey, type KeyValueStore } from '../../client/lib/upload-memory.ts';

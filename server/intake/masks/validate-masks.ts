@@ -1,13 +1,13 @@
 /**
- * Validation of a whole submission before anything is stored: names first (every file a known case, one per
+ * Validation of a whole mask submission before anything is stored: names first (every file a known case, one per
  * case, none missing, supported types), then each case's file read and compared with its CT. Every problem is
  * collected and reported at once (422 VALIDATION_FAILED); warnings travel with the accepted files.
  */
-import type { ImageGeometry } from '../../evaluator/index.ts';
+import type { ImageGeometry } from '../../../evaluator/index.ts';
 import { checkCaseFile } from './check-case-file.ts';
 import { validationSlots } from './validation-slots.ts';
-import { matchFilesToCases, type CandidateFile } from '../../contract/submission-files/match-files.ts';
-import type { SubmissionProblem, SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
+import { matchFilesToCases, type CandidateFile } from '../../../contract/submission-files/match-files.ts';
+import type { SubmissionProblem, SubmissionWarning } from '../../../contract/submission-files/submission-problems.ts';
 import { validationFailed } from './validation-failed.ts';
 
 export interface CaseToValidate {
@@ -27,7 +27,7 @@ export interface ValidatedSubmission {
   readonly warnings: SubmissionWarning[];
 }
 
-export async function validateSubmission(
+export async function validateMasks(
   cases: readonly CaseToValidate[],
   files: readonly CandidateFile[],
   maxVoxels: number,

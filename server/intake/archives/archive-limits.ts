@@ -5,7 +5,8 @@
  * while it inflates, whatever its headers claim.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
+import { formatBytes } from '../received-upload.ts';
 
 export interface ArchiveLimits {
   readonly maxEntries: number;
@@ -17,17 +18,6 @@ export interface ArchiveLimits {
 export interface ExtractedFile {
   readonly name: string;
   readonly path: string;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 function rejectEntry(name: string, problem: string): AppError {
@@ -68,13 +58,6 @@ export function isOwnError(error: unknown): boolean {
 export function isIgnoredEntry(name: string): boolean {
   const parts = name.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
   return parts.length === 0 || parts[0] === '__MACOSX' || parts.some((p) => p.startsWith('.'));
-}
-
-/** A name to store an extracted file under: keeps the extension (readers go by it), drops anything odd. */
-export function scratchName(index: number, entryName: string): string {
-  const parts = entryName.split(/[\\/]/);
-  const base = (parts[parts.length - 1] ?? '').replace(/[^A-Za-z0-9._-]/g, '_').slice(-200);
-  return `${index}-${base}`;
 }
 
 /** Counts entries and unpacked bytes against the limits; one per archive. */

@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnpackBudget, type ArchiveLimits, type ExtractedFile } from './archive-limits.ts';
-import { archiveExtension } from '../../contract/submission-files/case-file-names.ts';
+import { archiveExtension } from '../../../contract/submission-files/case-file-names.ts';
 import { extractTarGz } from './extract-tar.ts';
 import { extractZip } from './extract-zip.ts';
 

@@ -13,11 +13,11 @@ import {
   corruptArchive,
   isOwnError,
   isIgnoredEntry,
-  scratchName,
   unsafeEntryType,
   type ExtractedFile,
   type UnpackBudget,
 } from './archive-limits.ts';
+import { scratchName } from '../received-upload.ts';
 
 const REFUSED_TYPES: Record<string, string> = {
   symlink: 'symbolic link',

@@ -9,7 +9,7 @@
  * gets 400 BAD_REQUEST (tus says 460). Both still end the request without storing its bytes.
  */
 import type { Request, Response } from 'express';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 
 export const TUS_VERSION = '1.0.0';
 export const TUS_EXTENSIONS = 'creation,termination,expiration,checksum';

@@ -6,21 +6,22 @@
  * - HEAD    /api/uploads/:id — Upload-Offset (and Upload-Length, Upload-Metadata, Upload-Expires)
  * - PATCH   /api/uploads/:id — append at Upload-Offset (application/offset+octet-stream) → 204, new Upload-Offset
  * - DELETE  /api/uploads/:id — terminate → 204
- * - POST    /api/phases/:id/submissions/from-uploads {uploadIds, note?} → 202, as POST /api/phases/:id/submissions
+ * - POST    /api/phases/:id/submissions/from-uploads {uploadIds, note?, manifest?} → 202, as POST /api/phases/:id/submissions
+ *   (in a model phase: one upload, the .onnx file, and its manifest → 202, as POST /api/phases/:id/models)
  * Authentication as everywhere (session + X-CSRF-Token, or Bearer); an upload is its creator's alone.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps.ts';
-import { requireUser } from '../auth/authenticate.ts';
-import { AppError } from '../errors.ts';
-import type { UploadGate } from '../lifecycle/upload-gate.ts';
-import type { UploadMeter } from '../observability/upload-meter.ts';
-import { NOTE_MAX_LENGTH } from '../submissions/receive-upload.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import { requireUser } from '../../auth/authenticate.ts';
+import { AppError } from '../../errors.ts';
+import type { UploadGate } from '../../lifecycle/upload-gate.ts';
+import type { UploadMeter } from '../../observability/upload-meter.ts';
+import { readNote } from '../received-upload.ts';
 import { appendChunk, currentOffset, requireOwnUpload, terminateUpload } from './append-chunk.ts';
 import { createUpload } from './create-upload.ts';
 import { ExpirySweeper } from './expire-uploads.ts';
-import { submitFromUploads } from './submit-uploads.ts';
+import { submitFromUploads } from './receive-uploads.ts';
 import {
   encodeMetadata,
   httpDate,
@@ -46,6 +47,8 @@ export interface UploadsRouterOptions {
 const fromUploadsBody = z.object({
   uploadIds: z.array(z.string().max(64)).min(1, 'name at least one finished upload'),
   note: z.string().optional(),
+  /** Model phases: the manifest, as JSON text or as the object itself. */
+  manifest: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 });
 
 function uploadView(row: UploadRow) {
@@ -68,7 +71,7 @@ function phaseIdParam(req: Request): number {
   return id;
 }
 
-export function uploadsRouter(deps: AppDeps, options: UploadsRouterOptions = {}): Router {
+export function resumableRouter(deps: AppDeps, options: UploadsRouterOptions = {}): Router {
   const router = Router();
   const sweeper = new ExpirySweeper(deps);
   const refuseWhileDraining = (res: Response) => {
@@ -154,10 +157,10 @@ export function uploadsRouter(deps: AppDeps, options: UploadsRouterOptions = {})
     const phaseId = phaseIdParam(req);
     const body = fromUploadsBody.parse(req.body ?? {});
     // the note is read as the multipart route reads its `note` field
-    const note = body.note?.trim() ? body.note.trim() : undefined;
-    if (note && note.length > NOTE_MAX_LENGTH) throw new AppError('BAD_REQUEST', `the note has ${note.length} characters; at most ${NOTE_MAX_LENGTH} are kept`);
+    const note = readNote(body.note);
+    const manifestText = typeof body.manifest === 'string' || body.manifest === undefined ? body.manifest : JSON.stringify(body.manifest);
     refuseWhileDraining(res);
-    res.status(202).json(await submitFromUploads(deps, phaseId, user, { uploadIds: body.uploadIds, note }));
+    res.status(202).json(await submitFromUploads(deps, phaseId, user, { uploadIds: body.uploadIds, note, manifestText }));
   });
 
   return router;

@@ -1,15 +1,17 @@
 /**
  * tus creation: POST /api/uploads with Upload-Length and Upload-Metadata `phase` (the phase id) and `filename`
  * (`name` is accepted too, as some tus clients send it). The same checks as a direct submission are made before
- * a byte is sent (phase open, team accepted, quota left), then the length limit, the team's open uploads and the
+ * a byte is sent (intake-target.ts: phase open, team accepted, quota left), then the length limit of the phase's
+ * kind (a mask or archive; a model: an .onnx file within the phase's model limit), the team's open uploads and the
  * room on disk.
  */
 import { randomBytes } from 'node:crypto';
-import type { AppDeps } from '../app-deps.ts';
-import type { UserRow } from '../auth/store.ts';
-import { AppError } from '../errors.ts';
-import { formatBytes } from '../submissions/archive-limits.ts';
-import { openSubmissionTarget } from '../submissions/submission-intake.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import type { UserRow } from '../../auth/store.ts';
+import { AppError } from '../../errors.ts';
+import { formatBytes } from '../received-upload.ts';
+import { openIntakeTarget, type IntakeTarget } from '../intake-target.ts';
+import { modelTooLarge, requireOnnxName } from '../models/model-form.ts';
 import { expiryFromNow } from './expire-uploads.ts';
 import { createPartFile } from './part-files.ts';
 import { requireRoomFor } from './upload-space.ts';
@@ -37,14 +39,22 @@ function phaseIdOf(metadata: Record<string, string>): number {
   return Number(raw);
 }
 
+/** The file's name and length must suit the phase's kind: any size up to the upload limit, or a model within its limit. */
+function requireFileFits(target: IntakeTarget, fileName: string, lengthBytes: number): void {
+  if (target.kind === 'model') {
+    requireOnnxName(fileName);
+    if (lengthBytes > target.maxFileBytes) throw modelTooLarge(target.maxFileBytes);
+  } else if (lengthBytes > target.maxFileBytes) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `file "${fileName}" (${formatBytes(lengthBytes)}) is larger than ${formatBytes(target.maxFileBytes)}, the upload limit per file`);
+  }
+}
+
 export async function createUpload(deps: AppDeps, user: UserRow, request: CreateRequest): Promise<UploadRow> {
   if (request.deferLength) throw new AppError('BAD_REQUEST', 'Upload-Defer-Length is not supported: give the file\'s size in Upload-Length');
   if (request.lengthBytes === undefined) throw new AppError('BAD_REQUEST', 'give the file\'s size in bytes in the Upload-Length header');
   const fileName = fileNameOf(request.metadata);
-  const target = await openSubmissionTarget(deps, phaseIdOf(request.metadata), user);
-  if (request.lengthBytes > deps.config.maxUploadBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `file "${fileName}" (${formatBytes(request.lengthBytes)}) is larger than ${formatBytes(deps.config.maxUploadBytes)}, the upload limit per file`);
-  }
+  const target = await openIntakeTarget(deps, phaseIdOf(request.metadata), user);
+  requireFileFits(target, fileName, request.lengthBytes);
   const open = await openUploadCount(deps.db, target.team.id, target.phase.id);
   if (open >= target.maxFiles) {
     throw new AppError('CONFLICT', `team "${target.team.name}" has ${open} uploads open in phase "${target.phase.name}", the most one submission can use; submit them (POST /api/phases/${target.phase.id}/submissions/from-uploads) or delete some (DELETE /api/uploads/:id)`);

@@ -4,8 +4,8 @@
  * fills anyway (other writers, multipart uploads) answers 507 when the write fails (ENOSPC).
  */
 import { statfs } from 'node:fs/promises';
-import { AppError } from '../errors.ts';
-import { formatBytes } from '../submissions/archive-limits.ts';
+import { AppError } from '../../errors.ts';
+import { formatBytes } from '../received-upload.ts';
 
 /** Kept free for everything else on the disk (the database, logs, archive extraction of small uploads). */
 export const SPACE_MARGIN_BYTES = 64 * 2 ** 20;

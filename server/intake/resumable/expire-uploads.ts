@@ -4,8 +4,8 @@
  * of its own, so nothing runs in a process that takes no uploads); a request for an expired upload gets 404 at
  * once anyway. Part files left without a row (a crash between the two) go too.
  */
-import { logEvent } from '../../evaluator/index.ts';
-import type { AppDeps } from '../app-deps.ts';
+import { logEvent } from '../../../evaluator/index.ts';
+import type { AppDeps } from '../../app-deps.ts';
 import { removePart, strayParts } from './part-files.ts';
 import { deleteUploads, existingUploadIds, expiredUploadIds } from './upload-store.ts';
 

@@ -8,17 +8,17 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import {
   checkEntryPath,
   corruptArchive,
   isOwnError,
   isIgnoredEntry,
-  scratchName,
   unsafeEntryType,
   type ExtractedFile,
   type UnpackBudget,
 } from './archive-limits.ts';
+import { scratchName } from '../received-upload.ts';
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;

@@ -1,5 +1,5 @@
 /** SQL of the `resumable_uploads` table (migrations/0010_resumable_uploads.sql). */
-import type { Pool, PoolClient } from '../db/pool.ts';
+import type { Pool, PoolClient } from '../../db/pool.ts';
 
 type Db = Pool | PoolClient;
 

@@ -3,9 +3,9 @@
  * limit) and lie on the case CT's voxel grid (same size; spacing, origin, direction within the evaluator's
  * tolerance). Non-binary or empty masks pass with a warning.
  */
-import { EvaluatorError, geometryMismatches, readVolume, type ImageGeometry } from '../../evaluator/index.ts';
+import { EvaluatorError, geometryMismatches, readVolume, type ImageGeometry } from '../../../evaluator/index.ts';
 import { labelValues, labelWarning } from './label-values.ts';
-import type { CandidateFile } from '../../contract/submission-files/match-files.ts';
+import type { CandidateFile } from '../../../contract/submission-files/match-files.ts';
 
 export interface CaseFileCheck {
   /** Sentences without the case prefix; empty when the file is accepted. */

@@ -3,10 +3,10 @@
  * takes the upload's lock (upload-locks.ts); the part file's size is the offset.
  */
 import type { Request } from 'express';
-import type { AppDeps } from '../app-deps.ts';
-import type { UserRow } from '../auth/store.ts';
-import { AppError } from '../errors.ts';
-import { formatBytes } from '../submissions/archive-limits.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import type { UserRow } from '../../auth/store.ts';
+import { AppError } from '../../errors.ts';
+import { formatBytes } from '../received-upload.ts';
 import { expiryFromNow } from './expire-uploads.ts';
 import { appendToPart, partSize, removePart } from './part-files.ts';
 import { UploadLocks } from './upload-locks.ts';

@@ -2,8 +2,8 @@
  * How validation fails: every problem found (contract/submission-files/submission-problems.ts), in one 422 whose
  * message summarises them ("3 problems: case ATM_164: size 512x512x300 does not match the CT's 512x512x301; ...").
  */
-import type { SubmissionProblem } from '../../contract/submission-files/submission-problems.ts';
-import { AppError } from '../errors.ts';
+import type { SubmissionProblem } from '../../../contract/submission-files/submission-problems.ts';
+import { AppError } from '../../errors.ts';
 
 /** The message lists this many problems; `details` has them all. */
 const SUMMARISED = 10;

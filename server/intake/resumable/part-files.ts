@@ -10,7 +10,7 @@ import { mkdir, open, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 
 export function partsDir(scratchDir: string): string {
   return join(scratchDir, 'resumable');

@@ -1,20 +1,20 @@
 /**
  * POST /api/phases/:id/submissions/from-uploads: finished resumable uploads become a submission through exactly
- * the path of a multipart upload (server/submissions/submission-intake.ts): the files are hard-linked into a
- * fresh scratch folder under the names the client gave them, as multer would have left them, and validated and
- * accepted from there — same checks, same errors, same 202. The uploads are claimed meanwhile (no second request
- * can use them); on success they are removed, on failure they stay (fix the other files and submit again).
+ * the path of a multipart upload (accept-upload.ts): the files are hard-linked into a fresh scratch folder under
+ * the names the client gave them, as multer would have left them, and validated and accepted from there — same
+ * checks, same errors, same 202. In a model phase the one upload is the .onnx file and the request body carries
+ * the manifest. The uploads are claimed meanwhile (no second request can use them); on success they are removed,
+ * on failure they stay (fix the other files and submit again).
  */
 import { copyFile, link, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppDeps } from '../app-deps.ts';
-import type { UserRow } from '../auth/store.ts';
-import { inTransaction } from '../db/pool.ts';
-import { AppError } from '../errors.ts';
-import type { AcceptedSubmission } from '../submissions/accept-submission.ts';
-import { scratchName } from '../submissions/archive-limits.ts';
-import { discardUpload, type ReceivedUpload, type UploadedFile } from '../submissions/receive-upload.ts';
-import { acceptReceivedUpload, openSubmissionTarget, type SubmissionTarget } from '../submissions/submission-intake.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import type { UserRow } from '../../auth/store.ts';
+import { inTransaction } from '../../db/pool.ts';
+import { AppError } from '../../errors.ts';
+import { acceptReceivedUpload, type AcceptedUpload } from '../accept-upload.ts';
+import { openIntakeTarget, type IntakeTarget } from '../intake-target.ts';
+import { discardUpload, scratchName, type ReceivedUpload, type UploadedFile } from '../received-upload.ts';
 import { partPath, removePart } from './part-files.ts';
 import { claimUploads, deleteUploads, releaseClaims, uploadsOfUser, type UploadRow } from './upload-store.ts';
 
@@ -24,6 +24,8 @@ const CLAIM_S = 3600;
 export interface FromUploadsRequest {
   readonly uploadIds: string[];
   readonly note?: string;
+  /** Model phases: the manifest's JSON text. */
+  readonly manifestText?: string;
 }
 
 function problemWith(row: UploadRow | undefined, id: string, phaseId: number): AppError | undefined {
@@ -54,7 +56,7 @@ async function claimAll(deps: AppDeps, ids: string[], user: UserRow, phaseId: nu
 }
 
 /** The uploads' files in a fresh scratch folder, named as a multipart upload's would be. */
-async function asReceivedUpload(deps: AppDeps, rows: UploadRow[], note: string | undefined): Promise<ReceivedUpload> {
+async function asReceivedUpload(deps: AppDeps, rows: UploadRow[], request: FromUploadsRequest): Promise<ReceivedUpload> {
   const dir = await mkdtemp(join(deps.storage.scratchDir, 'upload-'));
   const files: UploadedFile[] = [];
   try {
@@ -68,20 +70,31 @@ async function asReceivedUpload(deps: AppDeps, rows: UploadRow[], note: string |
     await discardUpload({ dir });
     throw error;
   }
-  return { dir, files, note };
+  return { dir, files, note: request.note, manifestText: request.manifestText };
 }
 
-export async function submitFromUploads(deps: AppDeps, phaseId: number, user: UserRow, request: FromUploadsRequest): Promise<AcceptedSubmission> {
-  const target: SubmissionTarget = await openSubmissionTarget(deps, phaseId, user);
+/** What the request must name for the phase's kind, checked before any upload is claimed. */
+function requireUsableRequest(target: IntakeTarget, request: FromUploadsRequest): void {
   const ids = request.uploadIds;
   if (new Set(ids).size !== ids.length) throw new AppError('BAD_REQUEST', 'uploadIds names an upload more than once');
-  if (ids.length > target.maxFiles) {
+  if (target.kind === 'model') {
+    if (ids.length !== 1) throw new AppError('BAD_REQUEST', `a model submission is one upload, the .onnx file; uploadIds names ${ids.length}`);
+    if (!request.manifestText?.trim()) {
+      throw new AppError('BAD_REQUEST', 'no manifest: send the model\'s manifest (JSON) in the field "manifest" of this request; see GET /api/phases/:id/model-rules for its format');
+    }
+  } else if (ids.length > target.maxFiles) {
     throw new AppError('BAD_REQUEST', `too many files: send at most ${target.maxFiles} (one per case), or one archive`);
   }
+}
+
+export async function submitFromUploads(deps: AppDeps, phaseId: number, user: UserRow, request: FromUploadsRequest): Promise<AcceptedUpload> {
+  const target = await openIntakeTarget(deps, phaseId, user);
+  requireUsableRequest(target, request);
+  const ids = request.uploadIds;
   const rows = await claimAll(deps, ids, user, target.phase.id);
-  let accepted: AcceptedSubmission;
+  let accepted: AcceptedUpload;
   try {
-    accepted = await acceptReceivedUpload(deps, target, user.id, await asReceivedUpload(deps, rows, request.note));
+    accepted = await acceptReceivedUpload(deps, target, user.id, await asReceivedUpload(deps, rows, request));
   } catch (error) {
     await releaseClaims(deps.db, ids).catch(() => undefined);
     throw error;

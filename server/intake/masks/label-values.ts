@@ -2,7 +2,7 @@
  * What values a submitted mask holds. Masks are evaluated as `voxel > 0`; anything other than 0 and 1 is accepted
  * but reported, since it usually means a multi-label or probability map was sent by mistake. One linear pass. Pure.
  */
-import type { VoxelArray } from '../../evaluator/index.ts';
+import type { VoxelArray } from '../../../evaluator/index.ts';
 
 export interface LabelValues {
   /** Some value other than 0 and 1. */
