@@ -30,6 +30,7 @@ COPY tsconfig.json ./
 COPY bin ./bin
 COPY server ./server
 COPY evaluator ./evaluator
+COPY contract ./contract
 COPY migrations ./migrations
 COPY seed ./seed
 COPY docs ./docs

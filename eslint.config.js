@@ -40,13 +40,6 @@ const SERVER_WIRING = [
  * the browser's pre-check says what the server will say. They are pure; they move to contract/ (the contract and
  * intake branches of issue 10), and then this list empties.
  */
-const SHARED_WITH_CLIENT_FOR_NOW = [
-  './submissions/case-file-names.ts',
-  './submissions/match-files.ts',
-  './submissions/submission-problems.ts',
-  './uploads/resume-plan.ts',
-];
-
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 export default defineConfig([
@@ -104,7 +97,7 @@ export default defineConfig([
           zones: [
             zone('contract', ['server', 'client', 'evaluator', 'seed', 'bench', 'test', 'bin'], 'contract/ is the bottom layer: it imports only zod.'),
             zone('evaluator', ['server', 'client', 'seed', 'bench', 'test', 'bin'], 'the evaluator stands alone: it imports nothing from the platform.'),
-            zone('client', 'server', 'the client talks to the server over HTTP only: import the contract (contract/) instead.', SHARED_WITH_CLIENT_FOR_NOW),
+            zone('client', 'server', 'the client talks to the server over HTTP only: import the contract (contract/) instead.'),
             zone('client', ['seed', 'bench', 'test', 'bin'], 'the client bundles only client/, contract/ and the pure evaluator code.'),
             zone('client', 'evaluator', 'the client may import only the pure evaluator code (volume, kernels, metrics, io/image-volume, io/check-geometry).', PURE_EVALUATOR),
             zone('server', ['seed', 'bench', 'test', 'client', 'bin'], 'the server never depends on the demo, benchmarks, tests, the client or the CLI: pass a hook instead.'),

@@ -9,10 +9,8 @@ import type { AppDeps } from './app-deps.ts';
 import type { UserRow } from './auth/store.ts';
 import { addCase } from './challenges/case-service.ts';
 import type { PhaseRow, TeamRow } from './challenges/rows.ts';
-import { acceptModel } from './models/accept-model.ts';
-import { modelLimitsOf } from './models/model-store.ts';
-import { acceptSubmission } from './submissions/accept-submission.ts';
-import { casesOfPhase as phaseCasesWithGeometry } from './submissions/store.ts';
+import { acceptUpload } from './intake/accept-upload.ts';
+import { intakeTargetOf } from './intake/intake-target.ts';
 
 // starting: the entry point's main with its start hook, or the parts for a script of its own
 export { main, type MainHooks, type StartHook } from './main.ts';
@@ -65,13 +63,8 @@ export async function submitMasks(
   deps: AppDeps,
   input: { phase: PhaseRow; team: TeamRow; userId: number; dir: string; files: Array<{ name: string; path: string; size: number }>; note?: string },
 ): Promise<number> {
-  const accepted = await acceptSubmission(deps, {
-    phase: input.phase,
-    team: input.team,
-    userId: input.userId,
-    cases: await phaseCasesWithGeometry(deps.db, input.phase.id),
-    upload: { dir: input.dir, files: input.files, note: input.note },
-  });
+  const target = await intakeTargetOf(deps, input.phase, input.team);
+  const accepted = await acceptUpload(deps, target, input.userId, { dir: input.dir, files: input.files, note: input.note });
   return accepted.submission.id;
 }
 
@@ -80,13 +73,8 @@ export async function submitModel(
   deps: AppDeps,
   input: { phase: PhaseRow; team: TeamRow; userId: number; dir: string; model: { name: string; path: string; size: number }; manifestText: string; note?: string },
 ): Promise<number> {
-  const accepted = await acceptModel(deps, {
-    phase: input.phase,
-    team: input.team,
-    userId: input.userId,
-    cases: await phaseCasesWithGeometry(deps.db, input.phase.id),
-    limits: await modelLimitsOf(deps.db, input.phase.id),
-    upload: { dir: input.dir, model: input.model, manifestText: input.manifestText, note: input.note },
-  });
+  const target = await intakeTargetOf(deps, input.phase, input.team);
+  const upload = { dir: input.dir, files: [input.model], manifestText: input.manifestText, note: input.note };
+  const accepted = await acceptUpload(deps, target, input.userId, upload);
   return accepted.submission.id;
 }

@@ -18,7 +18,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
-import { removeExpiredUploads } from './uploads/expire-uploads.ts';
+import { removeExpiredUploads } from './intake/resumable/expire-uploads.ts';
 
 const EXPIRED_UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 /**
  * Phantom cases and simulated predictions for the demo, written as files in a scratch folder and handed to the
  * platform's own code paths: cases through `addCase` (checked like an organiser's upload, stored by content, the
- * gold standard's preparation queued in the same transaction), submissions through `acceptSubmission`.
+ * gold standard's preparation queued in the same transaction), submissions through intake's `acceptUpload`.
  */
 import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';

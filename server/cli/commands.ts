@@ -16,7 +16,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
 import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
-import { RESUMABLE_OVER_BYTES } from '../uploads/resume-plan.ts';
+import { RESUMABLE_OVER_BYTES } from '../../contract/uploads/resume-plan.ts';
 import { deleteUpload, uploadResumable } from './resumable-upload.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';

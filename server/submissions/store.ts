@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.ts';
 import type { ImageGeometry } from '../../evaluator/index.ts';
 import type { SubmissionAggregate } from './aggregate.ts';
 import type { CaseStatus, SubmissionStatus } from './submission-status.ts';
-import type { SubmissionWarning } from './submission-problems.ts';
+import type { SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
 
 type Db = Pool | PoolClient;
 
