@@ -5,7 +5,8 @@
 # Node runs the processes directly (not through npm), so SIGTERM reaches them and they drain gracefully.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- build: all dependencies (esbuild …) to bundle the browser client into dist/client/
+# --- build: all dependencies (esbuild …) to bundle the browser client into dist/client/ and the `carina` command
+#     into dist/cli/ (npm ci's `prepare` skips that here: the sources are copied after it)
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # onnxruntime-node's install script fetches optional extra files; its bundled CPU runtime is all Carina uses
@@ -14,6 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:client
+RUN npm run build:cli
 
 # --- runtime: production dependencies only (tsx, a runtime dependency, runs the TypeScript sources), non-root
 FROM ${NODE_IMAGE} AS runtime
@@ -35,6 +37,7 @@ COPY migrations ./migrations
 COPY seed ./seed
 COPY docs ./docs
 COPY --from=build /app/dist/client ./dist/client
+COPY --from=build /app/dist/cli ./dist/cli
 # scratch files and the local blob cache (uploads land here before they go to the object store)
 RUN mkdir -p /data/storage && chown -R node:node /data
 USER node

@@ -21,10 +21,7 @@ import { deleteUpload, uploadResumable } from './resumable-upload.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
-export const CLIENT_USAGE = `  submit      --phase ID --token T [--url URL] [--note TEXT] [--resumable-over BYTES] FILE...
-                                                                       upload a submission (one file per case, or an archive)
-  status      ID --token T [--url URL] [--wait]                        a submission's status and results
-  leaderboard PHASE [--url URL] [--json]                               a phase's public leaderboard`;
+export { CLIENT_USAGE } from './usage.ts';
 
 export interface ClientIo {
   stdout(text: string): void;
