@@ -1,7 +1,9 @@
-/** Dispatches `carina <command> ...` to the part that owns the command. */
-import { EvaluatorError } from '../evaluator/index.ts';
-import { evaluatorCommands } from '../evaluator/cli.ts';
-import { clientCommands, CLIENT_USAGE } from '../server/cli/commands.ts';
+/**
+ * Dispatches `carina <command> ...` to the part that owns the command. Each command's module is imported only
+ * when that command runs, so `carina --help` (and a mistyped command) loads nothing but the usage text.
+ */
+import { EvaluatorError } from '../evaluator/errors.ts';
+import { CLIENT_USAGE } from '../server/cli/usage.ts';
 import { seedCommands, PHANTOM_USAGE } from '../seed/commands.ts';
 
 const USAGE = `usage: carina <command> [options]
@@ -11,11 +13,23 @@ commands:
 ${PHANTOM_USAGE}
 ${CLIENT_USAGE}`;
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { ...evaluatorCommands, ...clientCommands, ...seedCommands };
+type Command = (args: string[]) => Promise<number>;
+
+const evaluatorCommand = (name: string): Command => async (args) => (await import('../evaluator/cli.ts')).evaluatorCommands[name](args);
+const clientCommand = (name: string): Command => async (args) => (await import('../server/cli/commands.ts')).clientCommands[name](args);
+
+const commands: Record<string, Command> = {
+  prepare: evaluatorCommand('prepare'),
+  evaluate: evaluatorCommand('evaluate'),
+  ...seedCommands,
+  submit: clientCommand('submit'),
+  status: clientCommand('status'),
+  leaderboard: clientCommand('leaderboard'),
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  const run = command ? commands[command] : undefined;
+  const run = command && Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     const asked = !command || command === '--help' || command === 'help';
     process.stderr.write(asked ? `${USAGE}\n` : `carina: unknown command "${command}"\n${USAGE}\n`);

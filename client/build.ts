@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/client');
 const MODULES = join(ROOT, 'node_modules');
 
-/** The file formats a submission may use (server/submissions/case-file-names.ts) → the pipelines that read them. */
+/** The file formats a submission may use (contract/submission-files/case-file-names.ts) → the pipelines that read them. */
 export const HEADER_PIPELINES = ['nifti-read-image', 'nrrd-read-image', 'meta-read-image'];
 const WORKER = 'itk-wasm/dist/pipeline/web-workers/bundles/itk-wasm-pipeline.min.worker.js';
 

@@ -14,9 +14,9 @@ route('/phases/:id/leaderboard', async () => (await import('./pages/leaderboard.
 route('/phases/:id/review', async () => (await import('./pages/review.ts')).reviewPage, { wide: true });
 route('/phases/:id/cases', async () => (await import('./pages/cases.ts')).casesPage);
 route('/submissions/:id', async () => (await import('./pages/submission.ts')).submissionPage);
-route('/evaluations/:id', async () => (await import('./pages/viewer-page.ts')).viewerPage, { wide: true });
-route('/cases/:id/viewer', async () => (await import('./pages/viewer-page.ts')).caseViewerPage, { wide: true });
-route('/compare', async () => (await import('./pages/compare-page.ts')).comparePage, { wide: true });
+route('/evaluations/:id', async () => (await import('./viewer/pages/viewer-page.ts')).viewerPage, { wide: true });
+route('/cases/:id/viewer', async () => (await import('./viewer/pages/viewer-page.ts')).caseViewerPage, { wide: true });
+route('/compare', async () => (await import('./viewer/pages/compare-page.ts')).comparePage, { wide: true });
 
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   event.preventDefault();

@@ -3,7 +3,7 @@
  * The OpenAPI document (openapi.ts), docs/api.md's check and the API tests' response validation all read it.
  * Paths are written as Express writes them (`/api/phases/:id`).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import * as auth from './auth.ts';
 import * as cases from './cases.ts';
 import * as challenges from './challenges.ts';
@@ -92,7 +92,7 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'HEAD', path: '/api/uploads/:id', area: 'uploads', who: 'creator', summary: 'the upload\'s offset', responses: { 200: NO_BODY } }),
   r({ method: 'PATCH', path: '/api/uploads/:id', area: 'uploads', who: 'creator', summary: 'append bytes at Upload-Offset', body: { multipart: {} }, responses: { 204: NO_BODY } }),
   r({ method: 'DELETE', path: '/api/uploads/:id', area: 'uploads', who: 'creator', summary: 'terminate an upload', responses: { 204: NO_BODY } }),
-  r({ method: 'POST', path: '/api/phases/:id/submissions/from-uploads', area: 'uploads', who: 'member', summary: 'submit finished uploads', body: uploads.FromUploadsBody, responses: { 202: submissions.AcceptedSubmission } }),
+  r({ method: 'POST', path: '/api/phases/:id/submissions/from-uploads', area: 'uploads', who: 'member', summary: 'submit finished uploads (masks, or a model with its manifest)', body: uploads.FromUploadsBody, responses: { 202: z.union([submissions.AcceptedSubmission, models.AcceptedModel]) } }),
   // leaderboards
   r({ method: 'GET', path: '/api/phases/:id/leaderboard', area: 'leaderboards', who: 'public', summary: 'the phase\'s leaderboard (`all=1`: organisers, with excluded entries)', query: leaderboards.LeaderboardQuery, responses: { 200: leaderboards.Leaderboard } }),
   // organiser review

@@ -8,6 +8,8 @@ import { Id, Instant } from './common.ts';
 export const FromUploadsBody = z.object({
   uploadIds: z.array(z.string().max(64)).min(1, 'name at least one finished upload'),
   note: z.string().optional(),
+  /** Model phases: the manifest, as JSON text or as the object itself. */
+  manifest: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 });
 
 export const Upload = z.strictObject({

@@ -10,20 +10,17 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  EvaluatorError,
-  logEvent,
-  prepareGold,
-  readPreparedGold,
-  readVolume,
-  scorePrediction,
-  writePreparedGold,
-  EVALUATOR_VERSION,
-  DEFAULT_MAX_VOXELS,
-  OFFICIAL_KEYS,
-  type CaseScore,
-  type PreparedGold,
-} from './index.ts';
+// from the modules themselves, not index.ts: a fresh `carina evaluate` should load neither itk-wasm (NIfTI has its
+// own reader) nor the mesh and inference code that index.ts also exports
+import { EvaluatorError } from './errors.ts';
+import { logEvent } from './log.ts';
+import { prepareGold } from './pipeline/prepare-gold.ts';
+import type { PreparedGold } from './pipeline/prepared-gold.ts';
+import { readPreparedGold, writePreparedGold } from './pipeline/prepared-gold-file.ts';
+import { readVolume, DEFAULT_MAX_VOXELS } from './io/read-volume.ts';
+import { scorePrediction, type CaseScore } from './pipeline/score-prediction.ts';
+import { OFFICIAL_KEYS } from './metrics/atm22-metrics.ts';
+import { EVALUATOR_VERSION } from './version.ts';
 
 export { OFFICIAL_KEYS };
 

@@ -29,8 +29,9 @@ export {
 export { EVALUATOR_VERSION } from './version.ts';
 export { logEvent } from './log.ts';
 export { foregroundRuns, largestComponentRuns, runsToMask, type RunSet } from './kernels/largest-component.ts';
-export { cropToFileOrder, type CropBox } from './volume/crop.ts';
-export type { TriangleMesh } from './mesh/triangle-mesh.ts';
-export { goldSurface, leakageSurface, type SurfaceBuild, type SurfaceOptions } from './mesh/airway-surfaces.ts';
-export { encodeMesh, decodeMesh, type MeshHeader } from './mesh/mesh-format.ts';
+export { cropToFileOrder, boundingCrop, runsToCropMask, type CropBox } from './volume/crop.ts';
+export type { Shape3 } from './volume/shape.ts';
+export { StageClock, type StageTiming } from './pipeline/stages.ts';
+// the viewer's leakage surface is drawn from the same leaking voxels that the leakage metric counts
+export { leakageRuns } from './pipeline/leakage-runs.ts';
 export * from './inference/index.ts';

@@ -1,10 +1,31 @@
-/** Structured logs: one JSON object per line on stderr, so stdout stays for results. */
+/**
+ * Structured logs through pino: one JSON object per line on stderr (`{"level":"info","time":"<ISO>",…fields,
+ * "msg":…}`), so stdout stays for results. CARINA_LOG_LEVEL (debug, info, warn, error; default info) is read at
+ * each call, as entry points and tests may set it after this module loaded.
+ */
+import pino from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-const threshold = (): number => RANK[(process.env.CARINA_LOG_LEVEL as LogLevel) ?? 'info'] ?? RANK.info;
+const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
+const configuredLevel = (): LogLevel => {
+  const level = process.env.CARINA_LOG_LEVEL;
+  return level && LEVELS.has(level) ? (level as LogLevel) : 'info';
+};
+
+const logger = pino(
+  {
+    level: configuredLevel(),
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  // synchronous: lines keep their order with other stderr output and none is lost when a process exits
+  pino.destination({ fd: 2, sync: true }),
+);
 
 export function logEvent(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
-  if (RANK[level] < threshold()) return;
-  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + '\n');
+  const wanted = configuredLevel();
+  if (logger.level !== wanted) logger.level = wanted;
+  logger[level](fields, msg);
 }

@@ -1,7 +1,8 @@
 /**
  * The demo challenge, seeded idempotently: an organiser, the challenge "Airway Tree Modeling — demo" with a
  * validation phase (per-case results shown) and a test phase (hidden), a model phase with the baseline ONNX model
- * (seed/demo/demo-model-phase.ts), phantom cases, simulated teams and their submissions — all through the platform's own services, so the gold standards are prepared and the submissions
+ * (seed/demo/demo-model-phase.ts), phantom cases, simulated teams and their submissions — all through the
+ * platform's public surface (server/platform-api.ts), so the gold standards are prepared and the submissions
  * scored by the normal queue and workers, and the leaderboards fill in as they run.
  *
  * Idempotent: everything is found again by slug, phase and case names, e-mail addresses and submission notes, and
@@ -12,17 +13,31 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logEvent } from '../evaluator/index.ts';
-import type { AppDeps } from '../server/app-deps.ts';
-import { AppError } from '../server/errors.ts';
-import { hashPassword, randomToken } from '../server/auth/secrets.ts';
-import { findUserByEmail, insertUser, type UserRow } from '../server/auth/store.ts';
-import { challengeById, teamOfUser, type ChallengeRow, type PhaseRow, type TeamRow } from '../server/challenges/access.ts';
-import { insertAuditEntry } from '../server/challenges/audit-entry.ts';
-import { casesOfPhase } from '../server/challenges/case-store.ts';
-import { createChallenge } from '../server/challenges/challenge-service.ts';
-import { createPhase } from '../server/challenges/phase-service.ts';
-import { phasesOfChallenge } from '../server/challenges/phase-store.ts';
-import { createTeam } from '../server/teams/service.ts';
+import {
+  AppError,
+  casesOfPhase,
+  challengeById,
+  challengeCount,
+  challengeIdBySlug,
+  createChallenge,
+  createPhase,
+  createTeam,
+  deleteChallenge,
+  findUserByEmail,
+  hasAuditEntry,
+  hashPassword,
+  insertAuditEntry,
+  insertUser,
+  phasesOfChallenge,
+  randomToken,
+  submissionNotes,
+  teamOfUser,
+  type AppDeps,
+  type ChallengeRow,
+  type PhaseRow,
+  type TeamRow,
+  type UserRow,
+} from '../server/platform-api.ts';
 import {
   DEMO_DESCRIPTION,
   DEMO_PHASES,
@@ -43,7 +58,6 @@ import {
   demoModelPhaseFields,
   submitBaselineModel,
 } from './demo/demo-model-phase.ts';
-import { challengeCount, challengeIdBySlug, deleteChallenge, isMarkedSeeded, submissionNotes } from './demo/demo-store.ts';
 
 export type SeedProgress = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -69,6 +83,11 @@ export interface SeedDemoResult {
 }
 
 const defaultProgress: SeedProgress = (message, fields = {}) => logEvent('info', message, fields);
+
+/** A finished demo is marked in the audit log; start-up then leaves it alone. */
+function isMarkedSeeded(deps: AppDeps, challengeId: number): Promise<boolean> {
+  return hasAuditEntry(deps.db, DEMO_SEEDED_ACTION, 'challenge', challengeId);
+}
 
 async function ensureChallenge(deps: AppDeps, organiser: UserRow, existingId: number | undefined): Promise<ChallengeRow> {
   if (existingId) return challengeById(deps.db, existingId);
@@ -112,7 +131,7 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   }
   if (options.when === 'startup') {
     let reason: string | undefined;
-    if (challengeId && (await isMarkedSeeded(deps.db, challengeId))) reason = 'the demo challenge is there already';
+    if (challengeId && (await isMarkedSeeded(deps, challengeId))) reason = 'the demo challenge is there already';
     else if (!challengeId && (await challengeCount(deps.db)) > 0) reason = 'the platform has challenges of its own; add the demo with `npm run seed`';
     if (reason) {
       progress('demo seed: skipped', { reason });
@@ -150,7 +169,7 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  if (!(await isMarkedSeeded(deps.db, challenge.id))) {
+  if (!(await isMarkedSeeded(deps, challenge.id))) {
     await insertAuditEntry(deps.db, {
       actorId: organiser.user.id,
       action: DEMO_SEEDED_ACTION,

@@ -17,10 +17,6 @@ import { writeLabel, writePhantom } from './phantom/write-phantom.ts';
 import { simulatePrediction } from './predictions/simulate-prediction.ts';
 import { isProfileName, PROFILE_NAMES, TEAM_PROFILES, type TeamProfileName } from './predictions/team-profiles.ts';
 
-export const PHANTOM_USAGE = `  phantom   --out DIR [--seed N] [--preset default|demo|atm] [--size 192x192x160] [--spacing 1.5]
-            [--name NAME] [--noise HU] [--predictions ${PROFILE_NAMES.join(',')}|all] [--no-ct]
-                                                      a synthetic airway CT, gold standard and tree (+ simulated predictions)`;
-
 const bad = (message: string) => new EvaluatorError('BAD_ARGUMENTS', message);
 
 function triple(value: string | undefined, parse: (text: string) => Triple | string): Triple | undefined {

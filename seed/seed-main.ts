@@ -6,10 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { logEvent } from '../evaluator/index.ts';
-import { ConfigError, loadConfig } from '../server/config.ts';
-import { startWorker } from '../server/queue/evaluation-jobs.ts';
-import { startRuntime, type Runtime } from '../server/runtime.ts';
-import { demoEvaluationState } from './demo/demo-progress.ts';
+import { ConfigError, evaluationProgress, loadConfig, startRuntime, startWorker, type Runtime } from '../server/platform-api.ts';
 import { seedDemo } from './demo-seed.ts';
 
 const WAIT_LIMIT_MS = 15 * 60_000;
@@ -19,7 +16,7 @@ async function waitForScores(runtime: Runtime, challengeId: number): Promise<voi
   const started = Date.now();
   let last = '';
   for (;;) {
-    const state = await demoEvaluationState(runtime.db, challengeId);
+    const state = await evaluationProgress(runtime.db, challengeId);
     const line = JSON.stringify(state);
     if (line !== last) logEvent('info', 'demo seed: scoring', { ...state });
     last = line;

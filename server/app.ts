@@ -11,6 +11,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { authRouter } from './auth/routes.ts';
 import { challengesRouter } from './challenges/routes.ts';
 import { AppError } from './errors.ts';
+import { intakeRouter } from './intake/routes.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { requestLog } from './http/request-log.ts';
 import { leaderboardsRouter } from './leaderboards/routes.ts';
@@ -18,9 +19,9 @@ import { modelsRouter } from './models/routes.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { metricsRouter } from './observability/metrics-route.ts';
 import { UploadMeter } from './observability/upload-meter.ts';
+import { reviewRouter } from './review/routes.ts';
 import { submissionsRouter } from './submissions/routes.ts';
 import { teamsRouter } from './teams/routes.ts';
-import { uploadsRouter } from './uploads/routes.ts';
 import { viewerRouter } from './viewer/routes.ts';
 
 const CLIENT_DIST = fileURLToPath(new URL('../dist/client/', import.meta.url));
@@ -62,11 +63,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(authRouter(deps));
   app.use(teamsRouter(deps));
   app.use(challengesRouter(deps));
+  app.use(intakeRouter(deps, { gate, meter })); // masks and models, multipart and resumable (server/intake)
   app.use(submissionsRouter(deps));
   app.use(leaderboardsRouter(deps));
+  app.use(reviewRouter(deps)); // the organisers' review, re-evaluation runs and exports (server/review)
   app.use(viewerRouter(deps));
   app.use(modelsRouter(deps)); // model phases (server/models)
-  app.use(uploadsRouter(deps, { gate, meter })); // resumable uploads (server/uploads)
   app.use('/api', notFoundHandler);
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: 'index.html' }));

@@ -2,6 +2,10 @@
  * The whole platform in one process tree: database (embedded unless DATABASE_URL), migrations, the HTTP server
  * with the API and the client, and WORKERS evaluator worker processes (restarted if they crash).
  *
+ * Whoever starts it may pass a start hook (`onStart`): it runs once the server listens, with the platform's
+ * dependencies — `npm start` passes the demo seed this way (seed/start-with-demo.ts), so the server never imports
+ * the seed. A hook that fails is logged and the platform runs on without it.
+ *
  * Stopping is graceful: new uploads are refused (503) at once, the uploads in flight get up to SHUTDOWN_GRACE_S
  * to finish, workers drain their running jobs; only then do the listener, the queue and the database close.
  */
@@ -10,15 +14,24 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
+import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
-import { seedDemo } from '../seed/demo-seed.ts';
-import { removeExpiredUploads } from './uploads/expire-uploads.ts';
+import { removeExpiredUploads } from './intake/resumable/expire-uploads.ts';
 
 const EXPIRED_UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+/** Runs once the platform is up (server listening, workers starting), e.g. to seed a demo challenge. */
+export type StartHook = (deps: AppDeps) => Promise<unknown>;
+
+export interface PlatformOptions {
+  readonly withServer?: boolean;
+  readonly workers?: number;
+  readonly onStart?: StartHook;
+}
 
 export interface Platform {
   readonly runtime: Runtime;
@@ -57,7 +70,7 @@ function startWorkerProcess(runtime: Runtime, index: number, onExit: (code: numb
   return child;
 }
 
-export async function startPlatform(config: Config, options: { withServer?: boolean; workers?: number } = {}): Promise<Platform> {
+export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const runtime = await startRuntime(config);
   const uploadGate = new UploadGate();
   let server: Server | undefined;
@@ -86,9 +99,8 @@ export async function startPlatform(config: Config, options: { withServer?: bool
     };
     spawnWorker(0);
   }
-  if (config.seedDemo && options.withServer !== false) {
-    // the demo challenge on a fresh platform (seed/demo-seed.ts); without it the platform still runs
-    await seedDemo(runtime, { when: 'startup' }).catch((error) => logEvent('warn', 'demo seed failed; continuing without it', { reason: (error as Error).message }));
+  if (options.onStart && options.withServer !== false) {
+    await options.onStart(runtime).catch((error) => logEvent('warn', 'start hook failed; continuing without it', { reason: (error as Error).message }));
   }
   // abandoned resumable uploads are removed when they expire, even when nobody uploads for a while
   const sweep = options.withServer !== false

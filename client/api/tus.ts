@@ -4,7 +4,7 @@
  * XMLHttpRequest, for its progress events), delete it, and make a submission of finished uploads. Failures are
  * ApiErrors; status 0 means no answer (the connection dropped, was refused, or stalled).
  */
-import { uploadMetadata } from '../../server/uploads/resume-plan.ts';
+import { uploadMetadata } from '../../contract/uploads/resume-plan.ts';
 import { ApiError, csrfHeader, errorFromBody, post } from './http.ts';
 
 const TUS = { 'Tus-Resumable': '1.0.0' };

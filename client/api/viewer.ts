@@ -1,14 +1,15 @@
 /** The 3D viewer's data (docs/viewer-api.md): JSON description, binary meshes and volumes. */
-import { decodeMesh, type AirwayMesh } from '../lib/mesh-format.ts';
-import { decodeVolume, type SliceVolume } from '../lib/volume-format.ts';
+import { decodeMesh } from '../../contract/viewer/mesh-format.ts';
+import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
+import { decodeVolume, type SliceVolume } from '../../contract/viewer/volume-format.ts';
 import { get, getBinary } from './http.ts';
 import type { ViewerInfo } from './types.ts';
 
 export const evaluationViewer = (evaluationId: number) => get<ViewerInfo>(`/api/evaluations/${evaluationId}/viewer`);
 export const caseViewer = (caseId: number) => get<ViewerInfo>(`/api/cases/${caseId}/viewer`);
 
-export async function loadMesh(url: string, signal?: AbortSignal): Promise<AirwayMesh> {
-  return decodeMesh(await getBinary(url, signal));
+export async function loadMesh(url: string, signal?: AbortSignal): Promise<TriangleMesh> {
+  return decodeMesh(await getBinary(url, signal)).mesh;
 }
 
 /** A volume at a pyramid level (2 = quarter resolution along each axis, 0 = full). */

@@ -1,10 +1,10 @@
 /**
  * How the submit page sends files: one multipart request, or resumable tus uploads once the files together reach
- * a size (64 MiB, the CLI's threshold, from server/uploads/resume-plan.ts), in chunks, retried with back-off. The
+ * a size (64 MiB, the CLI's threshold, from contract/uploads/resume-plan.ts), in chunks, retried with back-off. The
  * defaults can be changed per visit by the page's query (`#/phases/3/submit?resumableOver=1048576&chunkBytes=…`),
  * so a test or a user on a bad line can send small files resumably. Pure.
  */
-import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, RESUMABLE_OVER_BYTES } from '../../server/uploads/resume-plan.ts';
+import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, RESUMABLE_OVER_BYTES } from '../../contract/uploads/resume-plan.ts';
 
 export interface UploadSettings {
   /** Files together this large or larger go as resumable uploads. */

@@ -13,7 +13,7 @@ import { formatBytes } from '../lib/format.ts';
 import { recallUpload, type KeyValueStore } from '../lib/upload-memory.ts';
 import type { UploadSettings } from '../lib/upload-settings.ts';
 import { forgetUploads, ResumableFiles, type ResumableStatus, type UploadTransport } from '../submit/resumable-files.ts';
-import { resumePoint } from '../../server/uploads/resume-plan.ts';
+import { resumePoint } from '../../contract/uploads/resume-plan.ts';
 
 /** What the form shows, as `data-upload-state` (for styles and tests). */
 export type UploadState = 'idle' | 'uploading' | 'resuming' | 'paused' | 'submitting';

@@ -16,7 +16,7 @@ import { formatBytes, formatInstant } from '../lib/format.ts';
 import { sendsResumably, uploadSettings } from '../lib/upload-settings.ts';
 import { navigate, type PageContext } from '../router.ts';
 import { checkHeader, checkNames, isArchive, type HeaderResult } from '../submit/precheck.ts';
-import type { SubmissionProblem } from '../../server/submissions/submission-problems.ts';
+import type { SubmissionProblem } from '../../contract/submission-files/submission-problems.ts';
 import { describeSize } from '../../evaluator/io/image-volume.ts';
 import { errorNotice, pageTitle, phaseWindow, requireSignIn } from './common.ts';
 import { ResumableSubmit } from './submit-resumable.ts';

@@ -1,6 +1,6 @@
 /**
  * The pre-upload check: the same two halves as the server's validation, run on the headers the browser has read —
- * file names → cases with the server's own matcher (server/submissions/match-files.ts), then each case file's
+ * file names → cases with the server's own matcher (contract/submission-files/match-files.ts), then each case file's
  * geometry against its CT with the evaluator's own comparison (evaluator/io/check-geometry.ts). Sentences are
  * the server's, word for word, so a problem reads the same before and after an upload. Pure.
  *
@@ -9,9 +9,9 @@
  */
 import type { ImageGeometry } from '../../evaluator/io/image-volume.ts';
 import { geometryMismatches } from '../../evaluator/io/check-geometry.ts';
-import { archiveExtension } from '../../server/submissions/case-file-names.ts';
-import { matchFilesToCases } from '../../server/submissions/match-files.ts';
-import type { SubmissionProblem } from '../../server/submissions/submission-problems.ts';
+import { archiveExtension } from '../../contract/submission-files/case-file-names.ts';
+import { matchFilesToCases } from '../../contract/submission-files/match-files.ts';
+import type { SubmissionProblem } from '../../contract/submission-files/submission-problems.ts';
 
 export interface CaseGeometry {
   readonly name: string;

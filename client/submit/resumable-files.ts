@@ -1,12 +1,12 @@
 /**
  * Sends the chosen files as resumable tus uploads, one after another, in chunks: the browser's counterpart of the
- * CLI's server/cli/resumable-upload.ts, with the same plan (server/uploads/resume-plan.ts). A file already being
+ * CLI's server/cli/resumable-upload.ts, with the same plan (contract/uploads/resume-plan.ts). A file already being
  * uploaded (remembered in sessionStorage, client/lib/upload-memory.ts) continues from the server's offset. When a
  * chunk fails for a reason worth retrying (no answer, 409, 5xx), the server is asked for its offset (HEAD) and the
  * upload goes on from there after a back-off; after `maxRetries` failures in a row without progress it waits for
  * `resume()` (the page's Resume button). The HTTP calls come in as a transport, so this runs against fakes too.
  */
-import { isRetryableStatus, nextChunk, resumePoint, retryDelayMs, uploadIdOfUrl } from '../../server/uploads/resume-plan.ts';
+import { isRetryableStatus, nextChunk, resumePoint, retryDelayMs, uploadIdOfUrl } from '../../contract/uploads/resume-plan.ts';
 import { uploadChecksum } from '../lib/chunk-checksum.ts';
 import { forgetUpload, recallUpload, rememberUpload, type FileIdentity, type KeyValueStore } from '../lib/upload-memory.ts';
 import type { UploadSettings } from '../lib/upload-settings.ts';

@@ -5,8 +5,8 @@
  */
 import type vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import type { ViewerBranch } from '../api/types.ts';
-import { GOLD_ONLY_COLOUR, LEAKAGE_COLOUR, LEAKAGE_OPACITY, branchesById, vertexColours, type ColourMode } from '../lib/branch-colours.ts';
-import type { AirwayMesh } from '../lib/mesh-format.ts';
+import { GOLD_ONLY_COLOUR, LEAKAGE_COLOUR, LEAKAGE_OPACITY, branchesById, vertexColours, type ColourMode } from './branch-colours.ts';
+import { triangleCount, type TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
 import { createSurfaceActor, type SurfaceActor } from './surface-actor.ts';
 
 export type Layer = 'gold' | 'leakage';
@@ -22,12 +22,12 @@ export interface AirwayScene {
   dispose(): void;
 }
 
-export function createAirwayScene(renderer: vtkRenderer, goldMesh: AirwayMesh, leakageMesh: AirwayMesh | null, branchList: readonly ViewerBranch[], mode: ColourMode): AirwayScene {
+export function createAirwayScene(renderer: vtkRenderer, goldMesh: TriangleMesh, leakageMesh: TriangleMesh | null, branchList: readonly ViewerBranch[], mode: ColourMode): AirwayScene {
   const branches = branchesById(branchList);
-  const colours = (m: ColourMode) => (goldMesh.branchLabels ? vertexColours(goldMesh.branchLabels, branches, m) : undefined);
+  const colours = (m: ColourMode) => (goldMesh.labels ? vertexColours(goldMesh.labels, branches, m) : undefined);
   const gold = createSurfaceActor(goldMesh, { colour: GOLD_ONLY_COLOUR, vertexColours: colours(mode) });
   renderer.addActor(gold.actor);
-  const leakage = leakageMesh && leakageMesh.triangleCount > 0 ? createSurfaceActor(leakageMesh, { colour: LEAKAGE_COLOUR, opacity: LEAKAGE_OPACITY }) : null;
+  const leakage = leakageMesh && triangleCount(leakageMesh) > 0 ? createSurfaceActor(leakageMesh, { colour: LEAKAGE_COLOUR, opacity: LEAKAGE_OPACITY }) : null;
   if (leakage) renderer.addActor(leakage.actor);
 
   return {
@@ -35,7 +35,7 @@ export function createAirwayScene(renderer: vtkRenderer, goldMesh: AirwayMesh, l
     leakage,
     branches,
     branchOfVertex(vertex) {
-      const label = goldMesh.branchLabels?.[vertex] ?? 0;
+      const label = goldMesh.labels?.[vertex] ?? 0;
       return label ? branches.get(label) : undefined;
     },
     setColourMode(next) {

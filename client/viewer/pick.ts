@@ -5,7 +5,7 @@
  * returned dispose function.
  */
 import vtkCellPicker from '@kitware/vtk.js/Rendering/Core/CellPicker';
-import { nearestVertexOfTriangle } from '../lib/nearest-vertex.ts';
+import { nearestVertexOfTriangle } from './nearest-vertex.ts';
 import type { AirwayRenderWindow } from './render-window.ts';
 import type { SurfaceActor } from './surface-actor.ts';
 

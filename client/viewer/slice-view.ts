@@ -5,9 +5,9 @@
  * 3D. Volumes are swapped in place when a finer pyramid level arrives.
  */
 import { field, h } from '../dom.ts';
-import { renderSlice, type Plane, type SliceSource } from '../lib/slice-image.ts';
-import { clampIndex, indexToPhysical, physicalToIndex } from '../lib/voxel-index.ts';
-import type { SliceVolume } from '../lib/volume-format.ts';
+import { renderSlice, type Plane, type SliceSource } from './slice-image.ts';
+import { clampIndex, indexToPhysical, physicalToIndex } from './voxel-index.ts';
+import type { SliceVolume } from '../../contract/viewer/volume-format.ts';
 
 export interface SliceVolumes {
   ct: SliceVolume;
@@ -42,12 +42,12 @@ export function createSliceView(initial: SliceVolumes, initialPoint: readonly nu
   });
 
   function index(): [number, number, number] {
-    return clampIndex(volumes.ct, physicalToIndex(volumes.ct, point));
+    return clampIndex(volumes.ct.header, physicalToIndex(volumes.ct.header, point));
   }
 
   function draw(): void {
     const ijk = index();
-    const source = (v?: SliceVolume): SliceSource | undefined => (v ? { size: v.size, spacing: v.spacing, data: v.data } : undefined);
+    const source = (v?: SliceVolume): SliceSource | undefined => (v ? { size: v.header.size, spacing: v.header.spacing, data: v.voxels } : undefined);
     for (const panel of panels) {
       const image = renderSlice(panel.plane, ijk[panel.fixedAxis], source(volumes.ct)!, source(volumes.gold), source(volumes.prediction));
       panel.canvas.width = image.width;
@@ -69,9 +69,9 @@ export function createSliceView(initial: SliceVolumes, initialPoint: readonly nu
       context.moveTo(0, y);
       context.lineTo(image.width, y);
       context.stroke();
-      panel.slider.max = String(volumes.ct.size[panel.fixedAxis] - 1);
+      panel.slider.max = String(volumes.ct.header.size[panel.fixedAxis] - 1);
       panel.slider.value = String(ijk[panel.fixedAxis]);
-      panel.caption.textContent = `${ijk[panel.fixedAxis] + 1} / ${volumes.ct.size[panel.fixedAxis]}${volumes.ct.level ? ` · level ${volumes.ct.level}` : ''}`;
+      panel.caption.textContent = `${ijk[panel.fixedAxis] + 1} / ${volumes.ct.header.size[panel.fixedAxis]}${volumes.ct.header.level ? ` · level ${volumes.ct.header.level}` : ''}`;
     }
   }
 
@@ -80,7 +80,7 @@ export function createSliceView(initial: SliceVolumes, initialPoint: readonly nu
     const onSlide = () => {
       const ijk = index();
       ijk[panel.fixedAxis] = Number(panel.slider.value);
-      point = indexToPhysical(volumes.ct, ijk);
+      point = indexToPhysical(volumes.ct.header, ijk);
       draw();
     };
     const onClick = (event: MouseEvent) => {
@@ -91,7 +91,7 @@ export function createSliceView(initial: SliceVolumes, initialPoint: readonly nu
       const axes = panel.plane === 'axial' ? [0, 1] : panel.plane === 'coronal' ? [0, 2] : [1, 2];
       ijk[axes[0]] = a;
       ijk[axes[1]] = panel.plane === 'axial' ? b : panel.canvas.height - 1 - b;
-      point = indexToPhysical(volumes.ct, ijk);
+      point = indexToPhysical(volumes.ct.header, ijk);
       draw();
     };
     panel.slider.addEventListener('input', onSlide);

@@ -7,13 +7,13 @@ import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
-import { hexToRgb } from '../lib/branch-colours.ts';
-import type { AirwayMesh } from '../lib/mesh-format.ts';
-import { triangleCells, vertexNormals } from '../lib/vertex-normals.ts';
+import { hexToRgb } from './branch-colours.ts';
+import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
+import { triangleCells, vertexNormals } from './vertex-normals.ts';
 
 export interface SurfaceActor {
   readonly actor: vtkActor;
-  readonly mesh: AirwayMesh;
+  readonly mesh: TriangleMesh;
   /** Per-vertex RGB (3 bytes each), or null for the single colour. */
   setVertexColours(colours: Uint8Array | null): void;
   setVisible(visible: boolean): void;
@@ -29,7 +29,7 @@ export interface SurfaceOptions {
 const DIRECT_SCALARS = 2; // vtkMapper ColorMode.DIRECT_SCALARS: RGB bytes are the colours
 const USE_POINT_DATA = 1; // vtkMapper ScalarMode.USE_POINT_DATA
 
-export function createSurfaceActor(mesh: AirwayMesh, options: SurfaceOptions): SurfaceActor {
+export function createSurfaceActor(mesh: TriangleMesh, options: SurfaceOptions): SurfaceActor {
   const polyData = vtkPolyData.newInstance();
   polyData.getPoints().setData(mesh.positions, 3);
   polyData.getPolys().setData(triangleCells(mesh.triangles));

@@ -183,18 +183,28 @@ function geometry(header: NiftiHeader): Pick<ImageVolume, 'spacing' | 'origin' |
   return { spacing, origin, direction };
 }
 
+/** Bytes a header needs: NIfTI-2's 540, rounded up. */
+const HEADER_BYTES = 544;
+
 async function readHeaderBytes(path: string, gz: boolean): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const raw = head.subarray(0, bytesRead);
-    if (!gz) return raw;
-    try {
-      return gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    } catch (error) {
-      throw new EvaluatorError('UNREADABLE_IMAGE', `${path}: not a gzip stream (${(error as Error).message})`);
+    // a few kB of a gzip stream hold the header; a label's runs of zeros inflate ~1000:1, so reading 64 kB at
+    // once would inflate tens of MB just to look at 544 bytes. 64 kB only if 4 kB did not reach the header.
+    for (const length of [4 * 1024, 64 * 1024]) {
+      const head = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(head, 0, length, 0);
+      const raw = head.subarray(0, bytesRead);
+      if (!gz) return raw;
+      let bytes: Uint8Array;
+      try {
+        bytes = gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch (error) {
+        throw new EvaluatorError('UNREADABLE_IMAGE', `${path}: not a gzip stream (${(error as Error).message})`);
+      }
+      if (bytes.length >= HEADER_BYTES || bytesRead < length || length === 64 * 1024) return bytes;
     }
+    throw new Error('unreachable');
   } finally {
     await handle.close();
   }
@@ -277,7 +287,10 @@ export async function readNifti(path: string, options: NiftiReadOptions): Promis
   let file: Uint8Array = await readFile(path);
   if (gz) {
     try {
-      file = gunzipSync(file, { maxOutputLength: Math.max(expected, 1) + 1024 * 1024 });
+      // one output chunk as large as the image: zlib then inflates straight into it, with no final copy of
+      // hundreds of 16 kB pieces (that copy cost more than the inflating itself)
+      const limit = Math.max(expected, 1) + 1024 * 1024;
+      file = gunzipSync(file, { maxOutputLength: limit, chunkSize: limit });
     } catch (error) {
       const message = (error as Error).message;
       const truncated = /unexpected end/i.test(message);

@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { EvaluatorError } from '../errors.ts';
 import type { ImageVolume } from './image-volume.ts';
 import { isNiftiPath, readNifti } from './nifti.ts';
-import { readWithItk } from './itk-volume.ts';
 
 export const DEFAULT_MAX_VOXELS = 1024 * 1024 * 1024;
 
@@ -32,6 +31,8 @@ const ITK_EXTENSIONS = /(\.nii\.gz|\.nii|\.nrrd|\.nhdr|\.mha|\.mhd)$/i;
 
 /** itk-wasm chooses its reader by extension: give it a link that has the right one. */
 async function readWithItkAs(path: string, fileName: string, maxVoxels: number, headerOnly?: boolean): Promise<ImageVolume> {
+  // loaded on first use: NIfTI, the common case, never needs itk-wasm (a fresh `carina evaluate` saves its start-up)
+  const { readWithItk } = await import('./itk-volume.ts');
   const extension = ITK_EXTENSIONS.exec(fileName)?.[1];
   if (!extension || ITK_EXTENSIONS.test(path)) return readWithItk(path, maxVoxels, headerOnly);
   const dir = await mkdtemp(join(tmpdir(), 'carina-read-'));

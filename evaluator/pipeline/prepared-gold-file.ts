@@ -90,11 +90,18 @@ export function decodePreparedGold(bytes: Buffer, source = 'prepared gold standa
   let payload: Buffer;
   try {
     header = JSON.parse(bytes.toString('utf8', 16, 16 + headerLength)) as Header;
-    payload = gunzipSync(bytes.subarray(16 + headerLength));
   } catch (error) {
     throw bad(`damaged file (${(error as Error).message})`);
   }
   const cropVoxels = header.crop.shape[0] * header.crop.shape[1] * header.crop.shape[2];
+  try {
+    // inflated into one chunk of the announced size (plus one byte, so a longer payload is still noticed below):
+    // no final copy of many 16 kB pieces
+    const chunkSize = Math.max(64, cropVoxels + 4 * header.goldVoxels + 1);
+    payload = gunzipSync(bytes.subarray(16 + headerLength), { chunkSize });
+  } catch (error) {
+    throw bad(`damaged file (${(error as Error).message})`);
+  }
   if (payload.length !== cropVoxels + 4 * header.goldVoxels) throw bad('payload size does not match its header');
   const voxelClass = new Uint8Array(cropVoxels);
   voxelClass.set(payload.subarray(0, cropVoxels));

@@ -1,5 +1,5 @@
 /** How the baseline model is fed and read (server/models/manifest.ts), shared by the builder and its training. */
-import type { ModelManifestInput } from '../../server/models/manifest.ts';
+import type { ModelManifestInput } from '../../server/platform-api.ts';
 
 export const BASELINE_SPACING: [number, number, number] = [2, 2, 2];
 export const BASELINE_INTENSITY = { window: [-1000, 0] as [number, number], normalisation: 'minmax' as const };

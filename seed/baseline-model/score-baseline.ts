@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import { prepareGold, scorePrediction } from '../../evaluator/index.ts';
 import { segmentVolume, type Triple } from '../../evaluator/inference/index.ts';
-import { manifestSchema, segmentOptionsOf } from '../../server/models/manifest.ts';
+import { manifestSchema, segmentOptionsOf } from '../../server/platform-api.ts';
 import { generatePhantom } from '../phantom/generate-phantom.ts';
 import { phantomOptions } from '../phantom/phantom-options.ts';
 import type { BaselineModel } from './build-baseline.ts';

@@ -97,7 +97,12 @@ export async function trainingSamples(phantoms: readonly TrainingPhantom[] = TRA
     for (let v = 0; v < n; v++) airway += label[v];
     const keep = Math.min(1, MAX_AIRWAY_SAMPLES / Math.max(1, airway));
     let positives = 0;
-    for (let v = 0; v < n; v++) if (label[v] && random() < keep) (take(v, 1), positives++);
+    for (let v = 0; v < n; v++) {
+      if (label[v] && random() < keep) {
+        take(v, 1);
+        positives++;
+      }
+    }
     const dark: number[] = [];
     for (let v = 0; v < n; v++) if (!label[v] && input[v] < 0.15) dark.push(v);
     const near = airwayNeighbours(label, size, 2);

@@ -2,7 +2,7 @@
  * What the demo challenge holds: its text, two phases, the phantom cases (fixed seeds, so every installation
  * gets the same demo) and the simulated teams with the profiles their submissions are drawn from.
  */
-import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
+import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/platform-api.ts';
 import { GRID_PRESETS } from '../phantom/phantom-options.ts';
 import type { TeamProfileName } from '../predictions/team-profiles.ts';
 

@@ -1,17 +1,12 @@
 /**
  * Phantom cases and simulated predictions for the demo, written as files in a scratch folder and handed to the
  * platform's own code paths: cases through `addCase` (checked like an organiser's upload, stored by content, the
- * gold standard's preparation queued in the same transaction), submissions through `acceptSubmission`.
+ * gold standard's preparation queued in the same transaction), submissions through intake's `acceptUpload`.
  */
 import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
 import { writeVolume } from '../../evaluator/index.ts';
-import type { AppDeps } from '../../server/app-deps.ts';
-import type { PhaseRow, TeamRow } from '../../server/challenges/access.ts';
-import type { UserRow } from '../../server/auth/store.ts';
-import { addCase } from '../../server/challenges/case-service.ts';
-import { acceptSubmission } from '../../server/submissions/accept-submission.ts';
-import { casesOfPhase } from '../../server/submissions/store.ts';
+import { addCaseFromFiles, submitMasks, type AppDeps, type PhaseRow, type TeamRow, type UserRow } from '../../server/platform-api.ts';
 import { generatePhantom, type Phantom } from '../phantom/generate-phantom.ts';
 import { phantomOptions } from '../phantom/phantom-options.ts';
 import { simulatePrediction } from '../predictions/simulate-prediction.ts';
@@ -23,19 +18,15 @@ export function demoPhantom(seed: number): Phantom {
 }
 
 /** An on-disk file in the shape multer hands to the case service. */
-function asUpload(path: string, originalname: string): Express.Multer.File {
-  return { path, originalname } as Express.Multer.File;
-}
-
 export async function addPhantomCase(deps: AppDeps, organiser: UserRow, phase: PhaseRow, name: string, phantom: Phantom, dir: string): Promise<void> {
   const ct = join(dir, `${name}-ct`);
   const gold = join(dir, `${name}-gold`);
   await writeVolume(`${ct}.nii.gz`, { ...phantom.geometry, componentType: 'int16', data: phantom.ct });
   await writeVolume(`${gold}.nii.gz`, { ...phantom.geometry, componentType: 'uint8', data: phantom.label });
-  await addCase(deps, organiser, phase, {
+  await addCaseFromFiles(deps, organiser, phase, {
     name,
-    ct: asUpload(`${ct}.nii.gz`, `${name}_0000.nii.gz`),
-    gold: asUpload(`${gold}.nii.gz`, `${name}_label.nii.gz`),
+    ct: { path: `${ct}.nii.gz`, originalName: `${name}_0000.nii.gz` },
+    gold: { path: `${gold}.nii.gz`, originalName: `${name}_label.nii.gz` },
   });
 }
 
@@ -57,19 +48,11 @@ export async function writePrediction(planned: PlannedSubmission, caseName: stri
 }
 
 export async function submitPlanned(deps: AppDeps, phase: PhaseRow, planned: PlannedSubmission, caseNames: readonly string[]): Promise<number> {
-  const cases = await casesOfPhase(deps.db, phase.id);
   const files = await Promise.all(
     caseNames.map(async (name) => {
       const path = join(planned.dir, `${name}.nii.gz`);
       return { name: `${name}.nii.gz`, path, size: (await stat(path)).size };
     }),
   );
-  const accepted = await acceptSubmission(deps, {
-    phase,
-    team: planned.team,
-    userId: planned.userId,
-    cases,
-    upload: { dir: planned.dir, files, note: planned.note },
-  });
-  return accepted.submission.id;
+  return submitMasks(deps, { phase, team: planned.team, userId: planned.userId, dir: planned.dir, files, note: planned.note });
 }

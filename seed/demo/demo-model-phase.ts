@@ -5,13 +5,17 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppDeps } from '../../server/app-deps.ts';
-import type { UserRow } from '../../server/auth/store.ts';
-import type { ChallengeRow, PhaseRow, TeamRow } from '../../server/challenges/access.ts';
-import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/challenges/phase-input.ts';
-import { acceptModel } from '../../server/models/accept-model.ts';
-import { modelLimitsOf } from '../../server/models/model-store.ts';
-import { casesOfPhase } from '../../server/submissions/store.ts';
+import {
+  DEFAULT_MODEL_LIMITS,
+  submissionNotes,
+  submitModel,
+  type AppDeps,
+  type ChallengeRow,
+  type PhaseFields,
+  type PhaseRow,
+  type TeamRow,
+  type UserRow,
+} from '../../server/platform-api.ts';
 import { buildBaselineModel } from '../baseline-model/build-baseline.ts';
 import type { DemoTeam } from './demo-content.ts';
 
@@ -56,22 +60,21 @@ export async function submitBaselineModel(
   user: UserRow,
   scratch: string,
 ): Promise<number | undefined> {
-  const existing = await deps.db.query('select 1 from submissions where phase_id = $1 and team_id = $2', [phase.id, team.id]);
-  if ((existing.rowCount ?? 0) > 0) return undefined;
+  if ((await submissionNotes(deps.db, phase.id, team.id)).size > 0) return undefined; // submitted already
   const model = buildBaselineModel();
   const dir = join(scratch, `model-${phase.id}`);
   await mkdir(dir, { recursive: true });
   const path = join(dir, model.fileName);
   await writeFile(path, model.onnx);
-  const accepted = await acceptModel(deps, {
+  return submitModel(deps, {
     phase,
     team,
     userId: user.id,
-    cases: await casesOfPhase(deps.db, phase.id),
-    limits: await modelLimitsOf(deps.db, phase.id),
-    upload: { dir, model: { name: model.fileName, path, size: model.onnx.length }, manifestText: JSON.stringify(model.manifest), note: DEMO_MODEL_NOTE },
+    dir,
+    model: { name: model.fileName, path, size: model.onnx.length },
+    manifestText: JSON.stringify(model.manifest),
+    note: DEMO_MODEL_NOTE,
   });
-  return accepted.submission.id;
 }
 
 export type { ChallengeRow };

@@ -2,11 +2,8 @@
  * Who organises the demo: the start-up organiser (CARINA_ORGANISER) when configured, else the first platform
  * admin, else a new admin `admin@carina.local` whose random password is shown once (and stored only hashed).
  */
-import type { AppDeps } from '../../server/app-deps.ts';
-import { hashPassword, randomToken } from '../../server/auth/secrets.ts';
-import { findUserByEmail, insertUser, type UserRow } from '../../server/auth/store.ts';
+import { findUserByEmail, firstAdmin, hashPassword, insertUser, randomToken, type AppDeps, type UserRow } from '../../server/platform-api.ts';
 import { DEMO_ORGANISER_EMAIL } from './demo-content.ts';
-import { firstAdmin } from './demo-store.ts';
 
 export interface DemoOrganiser {
   readonly user: UserRow;

@@ -18,6 +18,11 @@ export async function findUserById(db: Pool, id: number): Promise<UserRow | unde
   return (await db.query<UserRow>('select * from users where id = $1', [id])).rows[0];
 }
 
+/** The longest-standing platform admin, if any. */
+export async function firstAdmin(db: Pool): Promise<UserRow | undefined> {
+  return (await db.query<UserRow>('select * from users where is_admin order by id limit 1')).rows[0];
+}
+
 /** Inserts a user; undefined when the e-mail is taken. */
 export async function insertUser(db: Pool, email: string, displayName: string, passwordHash: string, isAdmin = false): Promise<UserRow | undefined> {
   const result = await db.query<UserRow>(

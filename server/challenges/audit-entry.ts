@@ -19,3 +19,9 @@ export async function insertAuditEntry(db: Queryable, entry: AuditEntryFields): 
     [entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason ?? null, entry.details === undefined ? null : JSON.stringify(entry.details)],
   );
 }
+
+/** Whether the log holds an entry with this action about this target. */
+export async function hasAuditEntry(db: Queryable, action: string, targetType: AuditEntryFields['targetType'], targetId: number): Promise<boolean> {
+  const result = await db.query('select 1 from audit_log where action = $1 and target_type = $2 and target_id = $3', [action, targetType, targetId]);
+  return (result.rowCount ?? 0) > 0;
+}

@@ -7,7 +7,9 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { NewCaseFields } from '../../contract/cases.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { phaseById, requireOrganiser, type PhaseRow } from './access.ts';
+import { requireOrganiser } from './access.ts';
+import { phaseById } from './lookups.ts';
+import type { PhaseRow } from './rows.ts';
 import { addCase, addGoldVersion, casesForViewer, organisersCase } from './case-service.ts';
 import type { CaseInChallenge } from './case-store.ts';
 import { caseFilesUpload, requireUploadedFile, withUploads } from './case-upload.ts';

@@ -6,7 +6,8 @@ import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { isOrganiser, requireOrganiser, type PhaseRow } from './access.ts';
+import { isOrganiser, requireOrganiser } from './access.ts';
+import type { PhaseRow } from './rows.ts';
 import { insertAuditEntry } from './audit-entry.ts';
 import {
   asUploadedVolume,

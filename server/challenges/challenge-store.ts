@@ -1,5 +1,5 @@
 /** SQL for challenges and their organisers (tables of migrations/0002_challenges.sql). */
-import type { ChallengeRow } from './access.ts';
+import type { ChallengeRow } from './rows.ts';
 import type { Queryable } from './queryable.ts';
 
 export interface ChallengeFields {
@@ -71,4 +71,17 @@ export async function listOrganisers(db: Queryable, challengeId: number): Promis
     [challengeId],
   );
   return result.rows;
+}
+
+export async function challengeCount(db: Queryable): Promise<number> {
+  return (await db.query<{ n: number }>('select count(*)::int as n from challenges')).rows[0].n;
+}
+
+export async function challengeIdBySlug(db: Queryable, slug: string): Promise<number | undefined> {
+  return (await db.query<{ id: number }>('select id from challenges where slug = $1', [slug])).rows[0]?.id;
+}
+
+/** Deletes the challenge with everything in it (phases, cases, teams, submissions cascade); accounts stay. */
+export async function deleteChallenge(db: Queryable, challengeId: number): Promise<void> {
+  await db.query('delete from challenges where id = $1', [challengeId]);
 }

@@ -1,5 +1,5 @@
 /** SQL for phases (migrations/0002_challenges.sql). */
-import type { PhaseRow } from './access.ts';
+import type { PhaseRow } from './rows.ts';
 import type { PhaseFields } from './phase-input.ts';
 import type { Queryable } from './queryable.ts';
 

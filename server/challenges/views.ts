@@ -1,6 +1,6 @@
 /** The wire form of challenges, phases, cases and gold standards: camelCase, instants as UTC ISO strings. */
 import type { Case, Challenge, GoldVersion, Phase, PhaseState } from '../../contract/index.ts';
-import type { ChallengeRow, PhaseRow } from './access.ts';
+import type { ChallengeRow, PhaseRow } from './rows.ts';
 import type { CaseRow } from './case-store.ts';
 import type { GoldRow } from './gold-store.ts';
 

@@ -16,15 +16,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
 import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
-import { RESUMABLE_OVER_BYTES } from '../uploads/resume-plan.ts';
+import { RESUMABLE_OVER_BYTES } from '../../contract/uploads/resume-plan.ts';
 import { deleteUpload, uploadResumable } from './resumable-upload.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
-export const CLIENT_USAGE = `  submit      --phase ID --token T [--url URL] [--note TEXT] [--resumable-over BYTES] FILE...
-                                                                       upload a submission (one file per case, or an archive)
-  status      ID --token T [--url URL] [--wait]                        a submission's status and results
-  leaderboard PHASE [--url URL] [--json]                               a phase's public leaderboard`;
+export { CLIENT_USAGE } from './usage.ts';
 
 export interface ClientIo {
   stdout(text: string): void;

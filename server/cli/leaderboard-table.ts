@@ -18,6 +18,7 @@ export interface LeaderboardReply {
 const METRICS = ['TD', 'BD', 'DSC', 'Precision'] as const;
 
 function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 

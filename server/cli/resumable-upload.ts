@@ -1,9 +1,9 @@
 /**
- * The command-line client's resumable uploads (tus 1.0.0, server/uploads/): create the upload, then send the file
+ * The command-line client's resumable uploads (tus 1.0.0, server/intake/resumable/): create the upload, then send the file
  * in chunks read straight from disk, each with its sha256 (Upload-Checksum). When a chunk fails — the connection
  * dropped, the server restarted, a 5xx or 409 — ask the server for its offset (HEAD) and go on from there; give up
  * after `maxRetries` failures in a row without progress. The planning (chunks, back-off, which failures to retry)
- * is shared with the browser client: server/uploads/resume-plan.ts.
+ * is shared with the browser client: contract/uploads/resume-plan.ts.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
@@ -16,7 +16,7 @@ import {
   retryDelayMs,
   uploadIdOfUrl,
   uploadMetadata,
-} from '../uploads/resume-plan.ts';
+} from '../../contract/uploads/resume-plan.ts';
 import { ApiFailure, errorOf, type FetchFunction } from './api-client.ts';
 
 export const DEFAULT_CHUNK_BYTES = 32 * 2 ** 20;

@@ -33,7 +33,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
       applied.push(file);
       logEvent('info', 'migration applied', { file });

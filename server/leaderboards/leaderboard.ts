@@ -1,9 +1,8 @@
 /** A phase's leaderboard as the API returns it: ranked entries, plus (for organisers) the excluded ones flagged. */
 import type { Leaderboard, LeaderboardEntry } from '../../contract/leaderboards.ts';
 import type { Pool } from '../db/pool.ts';
-import type { PhaseRow, RankedMetric, RankingScheme } from '../challenges/access.ts';
-import type { AggregatedMetric } from '../submissions/aggregate.ts';
-import { buildLeaderboard, rankingExplanation, scoreAgainst, type LeaderboardPick, type RankedEntry } from './rank.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
+import { buildLeaderboard, rankingExplanation, scoreAgainst, type RankedEntry } from './rank.ts';
 import { evaluatedSubmissions, type LeaderboardSubmission } from './store.ts';
 
 export type { Leaderboard, LeaderboardEntry };

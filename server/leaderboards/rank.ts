@@ -12,7 +12,7 @@
  *   best submission under this scheme is the one with the best average rank among all eligible submissions.
  */
 import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../submissions/aggregate.ts';
-import type { RankedMetric, RankingScheme } from '../challenges/access.ts';
+import type { RankedMetric, RankingScheme } from '../challenges/ranking-scheme.ts';
 
 export type LeaderboardPick = 'best' | 'latest';
 

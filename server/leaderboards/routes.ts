@@ -1,14 +1,14 @@
 /**
- * /api routes of leaderboards: the public leaderboard of a phase. The organisers' review, re-evaluation runs and
- * exports (server/review/) are mounted here too.
+ * /api routes of leaderboards: the public leaderboard of a phase. (The organisers' review, re-evaluation runs and
+ * exports, server/review/, build on the leaderboard and are mounted beside it by server/app.ts.)
  */
 import { Router, type Request, type Response } from 'express';
 import { LeaderboardQuery } from '../../contract/leaderboards.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { phaseById, requireOrganiser } from '../challenges/access.ts';
-import { idParam } from '../review/access.ts';
-import { reviewRouter } from '../review/routes.ts';
+import { requireOrganiser } from '../challenges/access.ts';
+import { phaseById } from '../challenges/lookups.ts';
+import { idParam } from '../http/path-id.ts';
 import { phaseLeaderboard } from './leaderboard.ts';
 
 export function leaderboardsRouter(deps: AppDeps): Router {
@@ -22,6 +22,5 @@ export function leaderboardsRouter(deps: AppDeps): Router {
     res.json(await phaseLeaderboard(deps.db, phase, all));
   });
 
-  router.use(reviewRouter(deps));
   return router;
 }

@@ -1,22 +1,18 @@
 /**
  * /api routes of model phases:
- * - POST /api/phases/:id/models — multipart: `model` (.onnx), `manifest` (JSON text or file), optional `note`
- *   → 202 the accepted model submission, queued (one model run, then one evaluation, per hidden case)
+ * (models are submitted through server/intake/: POST /api/phases/:id/models, or resumable uploads)
  * - GET  /api/phases/:id/model-rules — the phase's model limits, the caps every model must respect, an example manifest
  * - GET  /api/submissions/:id/model — a model submission's manifest, structure and per-case runs (team and organisers)
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { challengeById, isOrganiser, phaseById, requireActiveTeam } from '../challenges/access.ts';
+import { isOrganiser } from '../challenges/access.ts';
+import { phaseById } from '../challenges/lookups.ts';
 import { AppError } from '../errors.ts';
-import { quotaOf, requireQuotaLeft } from '../submissions/quota.ts';
-import { casesOfPhase, isTeamMember, submissionById } from '../submissions/store.ts';
-import { acceptModel } from './accept-model.ts';
+import { isTeamMember, submissionById } from '../submissions/store.ts';
 import { modelRules } from './model-rules.ts';
-import { requireOpenModelPhase } from './model-phase-window.ts';
 import { modelLimitsOf, modelRunsOfSubmission, submissionModel } from './model-store.ts';
-import { discardModelUpload, receiveModelUpload } from './receive-model-upload.ts';
 
 function idParam(req: Request, what: string): number {
   const id = Number(req.params.id);
@@ -26,23 +22,6 @@ function idParam(req: Request, what: string): number {
 
 export function modelsRouter(deps: AppDeps): Router {
   const router = Router();
-
-  router.post('/api/phases/:id/models', async (req: Request, res: Response) => {
-    const user = requireUser(req);
-    const phase = await phaseById(deps.db, idParam(req, 'phase'));
-    const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
-    requireOpenModelPhase(phase);
-    const cases = await casesOfPhase(deps.db, phase.id);
-    if (cases.length === 0) throw new AppError('CONFLICT', `phase "${phase.name}" has no cases yet; a model has nothing to run on`);
-    requireQuotaLeft(await quotaOf(deps.db, phase, team.id), team.name, phase.name);
-    const limits = await modelLimitsOf(deps.db, phase.id);
-    const upload = await receiveModelUpload(req, res, deps.storage.scratchDir, Math.min(limits.maxBytes, deps.config.maxUploadBytes));
-    try {
-      res.status(202).json(await acceptModel(deps, { phase, team, userId: user.id, cases, limits, upload }));
-    } finally {
-      await discardModelUpload(upload);
-    }
-  });
 
   router.get('/api/phases/:id/model-rules', async (req: Request, res: Response) => {
     requireUser(req);

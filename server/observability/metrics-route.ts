@@ -1,18 +1,18 @@
 /**
- * GET /metrics in the Prometheus text format: the platform's state from the database (queues, evaluations,
- * scoring times — the same from any server), this server's uploads and drain state, and its process metrics.
- * When METRICS_TOKEN is set, the scraper must send it as a Bearer token. If the database cannot be reached,
- * the scrape still answers, with carina_database_up 0 and the process metrics.
+ * GET /metrics in the Prometheus text format, written by `prom-client`: the platform's state from the database
+ * (queues, evaluations, scoring times — the same from any server), this server's uploads and drain state, and
+ * its process metrics (prom-client's defaults). When METRICS_TOKEN is set, the scraper must send it as a Bearer
+ * token. If the database cannot be reached, the scrape still answers, with carina_database_up 0 and the rest.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { logEvent } from '../../evaluator/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../errors.ts';
 import type { UploadGate } from '../lifecycle/upload-gate.ts';
-import { platformMetrics } from './platform-metrics.ts';
-import { processMetrics } from './process-metrics.ts';
-import { formatFamilies, PROMETHEUS_CONTENT_TYPE, type HistogramFamily, type MetricFamily } from './prometheus-text.ts';
+import { platformState, type PlatformState } from './platform-metrics.ts';
+import { formatHistogram } from './prometheus-text.ts';
 import type { UploadMeter } from './upload-meter.ts';
 
 function requireMetricsToken(req: Request, token: string | undefined): void {
@@ -24,28 +24,65 @@ function requireMetricsToken(req: Request, token: string | undefined): void {
   }
 }
 
+/** A counter whose total is kept elsewhere (the upload meter): set at each scrape. */
+function mirroredCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** One registry per app, so several apps in one process (tests) keep their own numbers. */
+function platformRegistry(uploads: UploadMeter, gate: UploadGate) {
+  const registry = new Registry();
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  const databaseUp = gauge('carina_database_up', '1 when the database answered this scrape.');
+  const queueJobs = gauge('carina_queue_jobs', 'Jobs in the queue, waiting (created or retry) or active (taken by a worker).', ['queue', 'state']);
+  const evaluations = gauge('carina_evaluations', 'Per-case evaluations by status.', ['status']);
+  const submissions = gauge('carina_submissions', 'Submissions by status.', ['status']);
+  mirroredCounter(registry, 'carina_upload_bytes_total', 'Bytes of uploaded files received by this server process.', () => uploads.bytes);
+  mirroredCounter(registry, 'carina_upload_files_total', 'Uploaded files received by this server process.', () => uploads.files);
+  new Gauge({ name: 'carina_uploads_in_flight', help: 'Uploads this server is receiving now.', registers: [registry], collect() { this.set(gate.uploadsInFlight); } });
+  new Gauge({ name: 'carina_server_draining', help: '1 once this server is shutting down (new uploads get 503).', registers: [registry], collect() { this.set(gate.draining ? 1 : 0); } });
+  collectDefaultMetrics({ register: registry });
+
+  /** Sets the database-derived gauges from one read of the platform's state (or marks the database down). */
+  function record(state: PlatformState | undefined): void {
+    databaseUp.set(state ? 1 : 0);
+    for (const metric of [queueJobs, evaluations, submissions]) metric.reset();
+    if (!state) return;
+    for (const { queue, waiting, active } of state.queueJobs) {
+      queueJobs.set({ queue, state: 'waiting' }, waiting);
+      queueJobs.set({ queue, state: 'active' }, active);
+    }
+    for (const [status, n] of state.evaluations) evaluations.set({ status }, n);
+    for (const [status, n] of state.submissions) submissions.set({ status }, n);
+  }
+  return { registry, record };
+}
+
 export function metricsRouter(deps: AppDeps, uploads: UploadMeter, gate: UploadGate): Router {
   const router = Router();
+  const { registry, record } = platformRegistry(uploads, gate);
   router.get('/metrics', async (req: Request, res: Response) => {
     requireMetricsToken(req, deps.config.metricsToken);
-    let platform: Array<MetricFamily | HistogramFamily> = [];
-    let databaseUp = 1;
+    let state: PlatformState | undefined;
     try {
-      platform = await platformMetrics(deps.db, deps.queue);
+      state = await platformState(deps.db, deps.queue);
     } catch (error) {
-      databaseUp = 0;
       logEvent('warn', 'metrics: database unreachable', { message: (error as Error).message });
     }
-    const families: Array<MetricFamily | HistogramFamily> = [
-      { name: 'carina_database_up', help: '1 when the database answered this scrape.', type: 'gauge', samples: [{ value: databaseUp }] },
-      ...platform,
-      { name: 'carina_upload_bytes_total', help: 'Bytes of uploaded files received by this server process.', type: 'counter', samples: [{ value: uploads.bytes }] },
-      { name: 'carina_upload_files_total', help: 'Uploaded files received by this server process.', type: 'counter', samples: [{ value: uploads.files }] },
-      { name: 'carina_uploads_in_flight', help: 'Uploads this server is receiving now.', type: 'gauge', samples: [{ value: gate.uploadsInFlight }] },
-      { name: 'carina_server_draining', help: '1 once this server is shutting down (new uploads get 503).', type: 'gauge', samples: [{ value: gate.draining ? 1 : 0 }] },
-      ...processMetrics(),
-    ];
-    res.type(PROMETHEUS_CONTENT_TYPE).send(formatFamilies(families));
+    record(state);
+    let text = await registry.metrics();
+    if (state) {
+      text += `\n${formatHistogram('carina_evaluation_duration_seconds', 'Time to score one case (read, score, store), from the provenance of every finished evaluation.', state.evaluationSeconds)}`;
+    }
+    res.type(registry.contentType).send(text);
   });
   return router;
 }

@@ -5,20 +5,33 @@
  */
 import type { Pool } from '../db/pool.ts';
 import { QUEUE_NAMES, type JobQueue } from '../queue/job-queue.ts';
-import type { HistogramFamily, MetricFamily } from './prometheus-text.ts';
 
 /** Upper bounds of the scoring-time histogram, in seconds (a full-size case takes seconds to minutes). */
 export const EVALUATION_SECONDS_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800] as const;
 const EVALUATION_STATES = ['queued', 'running', 'done', 'failed'] as const;
 const SUBMISSION_STATES = ['queued', 'running', 'done', 'failed'] as const;
 
-async function countsByStatus(db: Pool, table: 'evaluations' | 'submissions', states: readonly string[]): Promise<MetricFamily['samples']> {
-  const rows = (await db.query<{ status: string; n: number }>(`select status, count(*)::float8 as n from ${table} group by status`)).rows;
-  const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
-  return [...new Set([...states, ...counts.keys()])].map((status) => ({ labels: { status }, value: counts.get(status) ?? 0 }));
+/** A histogram aggregated elsewhere: each upper bound with the cumulative count of observations ≤ it. */
+export interface AggregatedHistogram {
+  readonly buckets: ReadonlyArray<{ readonly le: number; readonly count: number }>;
+  readonly count: number;
+  readonly sum: number;
 }
 
-async function evaluationSeconds(db: Pool): Promise<HistogramFamily> {
+export interface PlatformState {
+  readonly queueJobs: ReadonlyArray<{ readonly queue: string; readonly waiting: number; readonly active: number }>;
+  readonly evaluations: ReadonlyMap<string, number>;
+  readonly submissions: ReadonlyMap<string, number>;
+  readonly evaluationSeconds: AggregatedHistogram;
+}
+
+async function countsByStatus(db: Pool, table: 'evaluations' | 'submissions', states: readonly string[]): Promise<Map<string, number>> {
+  const rows = (await db.query<{ status: string; n: number }>(`select status, count(*)::float8 as n from ${table} group by status`)).rows;
+  const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
+  return new Map([...new Set([...states, ...counts.keys()])].map((status) => [status, counts.get(status) ?? 0]));
+}
+
+async function evaluationSeconds(db: Pool): Promise<AggregatedHistogram> {
   const result = await db.query<{ count: number; sum: number; buckets: number[] }>(
     `with d as (
        select (provenance->>'runMs')::float8 / 1000 as s from evaluations
@@ -32,30 +45,19 @@ async function evaluationSeconds(db: Pool): Promise<HistogramFamily> {
   );
   const row = result.rows[0];
   return {
-    name: 'carina_evaluation_duration_seconds',
-    help: 'Time to score one case (read, score, store), from the provenance of every finished evaluation.',
-    type: 'histogram',
     buckets: EVALUATION_SECONDS_BUCKETS.map((le, i) => ({ le, count: Number(row.buckets[i]) })),
     count: Number(row.count),
     sum: Number(row.sum),
   };
 }
 
-export async function platformMetrics(db: Pool, queue: JobQueue): Promise<Array<MetricFamily | HistogramFamily>> {
+export async function platformState(db: Pool, queue: JobQueue): Promise<PlatformState> {
   const queues = Object.values(QUEUE_NAMES);
   const depths = await Promise.all(queues.map((name) => queue.depth(name)));
-  return [
-    {
-      name: 'carina_queue_jobs',
-      help: 'Jobs in the queue, waiting (created or retry) or active (taken by a worker).',
-      type: 'gauge',
-      samples: queues.flatMap((name, i) => [
-        { labels: { queue: name, state: 'waiting' }, value: depths[i].waiting },
-        { labels: { queue: name, state: 'active' }, value: depths[i].active },
-      ]),
-    },
-    { name: 'carina_evaluations', help: 'Per-case evaluations by status.', type: 'gauge', samples: await countsByStatus(db, 'evaluations', EVALUATION_STATES) },
-    { name: 'carina_submissions', help: 'Submissions by status.', type: 'gauge', samples: await countsByStatus(db, 'submissions', SUBMISSION_STATES) },
-    await evaluationSeconds(db),
-  ];
+  return {
+    queueJobs: queues.map((name, i) => ({ queue: name, waiting: depths[i].waiting, active: depths[i].active })),
+    evaluations: await countsByStatus(db, 'evaluations', EVALUATION_STATES),
+    submissions: await countsByStatus(db, 'submissions', SUBMISSION_STATES),
+    evaluationSeconds: await evaluationSeconds(db),
+  };
 }

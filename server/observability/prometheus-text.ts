@@ -1,35 +1,9 @@
 /**
- * The Prometheus text exposition format (version 0.0.4), written by hand: a few metric families per scrape do
- * not need a client library. https://prometheus.io/docs/instrumenting/exposition_formats/
+ * The one metric family `prom-client` cannot hold: a histogram aggregated by SQL over every worker's results
+ * (prom-client's histograms count observations made in this process), written in the Prometheus text format
+ * (version 0.0.4) after the registry's own. https://prometheus.io/docs/instrumenting/exposition_formats/
  */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-export type Labels = Readonly<Record<string, string>>;
-
-export interface Sample {
-  readonly labels?: Labels;
-  readonly value: number;
-}
-
-export interface MetricFamily {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge';
-  readonly samples: readonly Sample[];
-}
-
-export interface HistogramFamily {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'histogram';
-  /** Upper bounds in increasing order, each with the cumulative count of observations ≤ it (+Inf is added). */
-  readonly buckets: ReadonlyArray<{ readonly le: number; readonly count: number }>;
-  readonly count: number;
-  readonly sum: number;
-}
-
-const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+import type { AggregatedHistogram } from './platform-metrics.ts';
 
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
@@ -38,22 +12,10 @@ function formatValue(value: number): string {
   return String(value);
 }
 
-function line(name: string, labels: Labels | undefined, value: number): string {
-  const pairs = Object.entries(labels ?? {}).map(([key, v]) => `${key}="${escapeLabel(v)}"`);
-  return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatValue(value)}`;
-}
-
-export function formatFamilies(families: ReadonlyArray<MetricFamily | HistogramFamily>): string {
-  const lines: string[] = [];
-  for (const family of families) {
-    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
-    if (family.type === 'histogram') {
-      for (const bucket of family.buckets) lines.push(line(`${family.name}_bucket`, { le: formatValue(bucket.le) }, bucket.count));
-      lines.push(line(`${family.name}_bucket`, { le: '+Inf' }, family.count));
-      lines.push(line(`${family.name}_sum`, undefined, family.sum), line(`${family.name}_count`, undefined, family.count));
-    } else {
-      for (const sample of family.samples) lines.push(line(family.name, sample.labels, sample.value));
-    }
-  }
+export function formatHistogram(name: string, help: string, histogram: AggregatedHistogram): string {
+  const lines = [`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} histogram`];
+  for (const bucket of histogram.buckets) lines.push(`${name}_bucket{le="${formatValue(bucket.le)}"} ${formatValue(bucket.count)}`);
+  lines.push(`${name}_bucket{le="+Inf"} ${formatValue(histogram.count)}`);
+  lines.push(`${name}_sum ${formatValue(histogram.sum)}`, `${name}_count ${formatValue(histogram.count)}`);
   return lines.join('\n') + '\n';
 }

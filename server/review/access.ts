@@ -5,18 +5,14 @@
 import type { Request } from 'express';
 import { requireUser } from '../auth/authenticate.ts';
 import type { UserRow } from '../auth/store.ts';
-import { phaseById, requireOrganiser, type PhaseRow } from '../challenges/access.ts';
+import { requireOrganiser } from '../challenges/access.ts';
+import { phaseById } from '../challenges/lookups.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
+import { idParam } from '../http/path-id.ts';
 import { runById, type RunRow } from './runs-store.ts';
 import { submissionById, type SubmissionRow } from './submissions-store.ts';
-
-/** A positive integer id from the path; anything else names no resource. */
-export function idParam(value: unknown, what: string): number {
-  const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('NOT_FOUND', `no ${what} "${String(value)}"; ids are positive integers`);
-  return id;
-}
 
 export async function phaseForOrganiser(db: Pool, req: Request): Promise<{ user: UserRow; phase: PhaseRow }> {
   const user = requireUser(req);

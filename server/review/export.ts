@@ -1,5 +1,5 @@
 /** The organisers' export of a phase: the leaderboard (excluded entries flagged) and every per-case result. */
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool } from '../db/pool.ts';
 import { phaseLeaderboard, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
 import { AGGREGATED_METRICS } from '../submissions/aggregate.ts';

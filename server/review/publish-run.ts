@@ -3,7 +3,7 @@
  * the affected submissions' aggregates (so the leaderboard follows), marks the run and writes the audit entry —
  * one transaction. Discarding only marks the run; the published results stay as they were.
  */
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { aggregateCases, type StoredCaseMetrics } from '../submissions/aggregate.ts';

@@ -4,7 +4,7 @@
  * all in one transaction.
  */
 import type { AppDeps } from '../app-deps.ts';
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import { inTransaction, type PoolClient } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { writeAudit } from './audit.ts';

@@ -5,7 +5,7 @@
 import type { FailureOwner } from '../../contract/common.ts';
 import type { FailureCode } from '../../contract/error-codes.ts';
 import type { RunReport } from '../../contract/review.ts';
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { leaderboardOf, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
 import { evaluatedSubmissions, submissionsByIds, type LeaderboardSubmission } from '../leaderboards/store.ts';

@@ -102,7 +102,7 @@ export class S3Storage implements Storage {
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       const reason = status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied (check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)' : (error as Error).message;
-      throw new Error(`STORAGE_URL ${s3Location(this.settings)}${this.settings.endpoint ? ` at ${this.settings.endpoint}` : ''}: ${reason}`);
+      throw new Error(`STORAGE_URL ${s3Location(this.settings)}${this.settings.endpoint ? ` at ${this.settings.endpoint}` : ''}: ${reason}`, { cause: error });
     }
     return this;
   }

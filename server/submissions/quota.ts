@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import type { PhaseRow } from '../challenges/access.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,7 +1,6 @@
 /**
  * /api routes of submissions:
- * - POST /api/phases/:id/submissions — multipart upload (field `files`, optional `note`) → 202 accepted, queued
- *   (finished resumable uploads take the same path: server/uploads/, submission-intake.ts)
+ * (submissions are made through server/intake/: POST /api/phases/:id/submissions, …/models, …/from-uploads)
  * - GET  /api/phases/:id/quota — the caller's team's quota in the phase, with the rule
  * - GET  /api/phases/:id/submissions/mine — the caller's team's submissions in the phase, newest first
  * - GET  /api/submissions/:id — one submission with its cases (team and organisers only; 404 for anyone else)
@@ -9,13 +8,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { isOrganiser, phaseById, teamOfUser, type PhaseRow } from '../challenges/access.ts';
+import { isOrganiser } from '../challenges/access.ts';
+import { phaseById, teamOfUser } from '../challenges/lookups.ts';
+import type { PhaseRow } from '../challenges/rows.ts';
 import type { UserRow } from '../auth/store.ts';
 import { AppError } from '../errors.ts';
 import { quotaOf } from './quota.ts';
-import { receiveUpload } from './receive-upload.ts';
 import { caseEvaluations, isTeamMember, submissionById, submissionsOfTeam } from './store.ts';
-import { acceptReceivedUpload, openSubmissionTarget } from './submission-intake.ts';
 import { submissionDetail, submissionSummary } from './submission-view.ts';
 
 function idParam(req: Request, what: string): number {
@@ -32,13 +31,6 @@ async function teamInPhase(deps: AppDeps, phase: PhaseRow, user: UserRow) {
 
 export function submissionsRouter(deps: AppDeps): Router {
   const router = Router();
-
-  router.post('/api/phases/:id/submissions', async (req: Request, res: Response) => {
-    const user = requireUser(req);
-    const target = await openSubmissionTarget(deps, idParam(req, 'phase'), user);
-    const upload = await receiveUpload(req, res, deps.storage.scratchDir, { maxFileBytes: deps.config.maxUploadBytes, maxFiles: target.maxFiles });
-    res.status(202).json(await acceptReceivedUpload(deps, target, user.id, upload));
-  });
 
   router.get('/api/phases/:id/quota', async (req: Request, res: Response) => {
     const user = requireUser(req);

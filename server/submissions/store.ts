@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.ts';
 import type { ImageGeometry } from '../../evaluator/index.ts';
 import type { SubmissionAggregate } from './aggregate.ts';
 import type { CaseStatus, SubmissionStatus } from './submission-status.ts';
-import type { SubmissionWarning } from './submission-problems.ts';
+import type { SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
 
 type Db = Pool | PoolClient;
 
@@ -127,6 +127,12 @@ export async function submissionsOfTeam(db: Db, phaseId: number, teamId: number)
 export async function isTeamMember(db: Db, teamId: number, userId: number): Promise<boolean> {
   const result = await db.query('select 1 from team_members where team_id = $1 and user_id = $2', [teamId, userId]);
   return (result.rowCount ?? 0) > 0;
+}
+
+/** Notes of a team's submissions in a phase. */
+export async function submissionNotes(db: Db, phaseId: number, teamId: number): Promise<Set<string>> {
+  const result = await db.query<{ note: string | null }>('select note from submissions where phase_id = $1 and team_id = $2', [phaseId, teamId]);
+  return new Set(result.rows.map((r) => r.note ?? ''));
 }
 
 export interface CaseEvaluationRow {

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
-import { challengeById, challengeBySlug, requireOrganiser, teamOfUser, type TeamRow } from '../challenges/access.ts';
+import { requireOrganiser } from '../challenges/access.ts';
+import { challengeById, challengeBySlug, teamOfUser } from '../challenges/lookups.ts';
+import type { TeamRow } from '../challenges/rows.ts';
 import { insertAuditEntry } from '../challenges/audit-entry.ts';
 import { isUniqueViolation } from '../challenges/pg-errors.ts';
 import { inTransaction } from '../db/pool.ts';

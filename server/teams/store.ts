@@ -1,5 +1,5 @@
 /** SQL for teams and their members (migrations/0003_teams.sql). */
-import type { TeamRow } from '../challenges/access.ts';
+import type { TeamRow } from '../challenges/rows.ts';
 import type { Queryable } from '../challenges/queryable.ts';
 import { AppError } from '../errors.ts';
 
@@ -88,19 +88,4 @@ export async function teamsOfChallenge(db: Queryable, challengeId: number, accep
 export async function setTeamStatus(db: Queryable, teamId: number, status: 'accepted' | 'rejected', reason: string | null): Promise<TeamRow> {
   const result = await db.query<TeamRow>('update teams set status = $2, status_reason = $3 where id = $1 returning *', [teamId, status, reason]);
   return result.rows[0];
-}
-
-/** Records that a member accepted the challenge's data-use agreement; undefined when they are in no team there. */
-export async function recordAgreement(db: Queryable, challengeId: number, userId: number): Promise<Date | undefined> {
-  const result = await db.query<{ agreement_accepted_at: Date }>(
-    `update team_members set agreement_accepted_at = coalesce(agreement_accepted_at, now())
-     where challenge_id = $1 and user_id = $2 returning agreement_accepted_at`,
-    [challengeId, userId],
-  );
-  return result.rows[0]?.agreement_accepted_at;
-}
-
-/** Forgets every acceptance in a challenge (its agreement text changed, so members must accept the new one). */
-export async function clearAgreements(db: Queryable, challengeId: number): Promise<void> {
-  await db.query('update team_members set agreement_accepted_at = null where challenge_id = $1', [challengeId]);
 }

@@ -5,7 +5,9 @@
 import type { ChallengeTeam, Team, TeamMember } from '../../contract/teams.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
-import { challengeById, challengeBySlug, isOrganiser, type ChallengeRow, type TeamRow } from '../challenges/access.ts';
+import { isOrganiser } from '../challenges/access.ts';
+import { challengeById, challengeBySlug } from '../challenges/lookups.ts';
+import type { ChallengeRow, TeamRow } from '../challenges/rows.ts';
 import { membersOfTeam, teamById, teamsOfChallenge, type MemberRow } from './store.ts';
 
 function publicTeam(team: TeamRow, challenge: ChallengeRow): Team {

@@ -3,10 +3,12 @@
  * the level-2 mask (the first slices the client asks for). Built by the worker right after preparation and, when
  * missing (older gold standards, a failed build), on the first request.
  */
-import { encodeMesh, goldSurface, type PreparedGold } from '../../evaluator/index.ts';
+import type { PreparedGold } from '../../evaluator/index.ts';
+import { encodeMesh } from '../../contract/viewer/mesh-format.ts';
 import type { Storage } from '../storage/storage.ts';
 import { artefactKeys, buildOnce, gzip } from './artefact-store.ts';
 import { viewerBranchTable } from './branch-table.ts';
+import { goldSurface } from './mesh/airway-surfaces.ts';
 import { loadPreparedGold } from './sources.ts';
 import { encodeLevel, goldMaskAtLevel } from './volume-levels.ts';
 

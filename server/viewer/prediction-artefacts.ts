@@ -3,18 +3,12 @@
  * scored with) and the level-2 mask of L. Built by the worker right after scoring and, when missing, on the first
  * request. L is the prediction's largest 6-connected component, found with the evaluator's own kernels.
  */
-import {
-  encodeMesh,
-  foregroundRuns,
-  largestComponentRuns,
-  leakageSurface,
-  type ImageVolume,
-  type PreparedGold,
-  type RunSet,
-} from '../../evaluator/index.ts';
+import { foregroundRuns, largestComponentRuns, type ImageVolume, type PreparedGold, type RunSet } from '../../evaluator/index.ts';
+import { encodeMesh } from '../../contract/viewer/mesh-format.ts';
 import type { Storage } from '../storage/storage.ts';
 import { artefactKeys, buildOnce, gzip } from './artefact-store.ts';
 import { FIRST_LEVEL, type ArtefactReport, type GoldRef } from './gold-artefacts.ts';
+import { leakageSurface } from './mesh/airway-surfaces.ts';
 import { loadPreparedGold, readStoredImage, type StoredImage } from './sources.ts';
 import { encodeLevel, runsMaskAtLevel } from './volume-levels.ts';
 

@@ -6,7 +6,7 @@
 import type { ImageGeometry, ImageVolume, PreparedGold, RunSet } from '../../evaluator/index.ts';
 import { gzip } from './artefact-store.ts';
 import { downsampleMean, levelGeometry } from './downsample.ts';
-import { encodeVolume } from './volume-format.ts';
+import { encodeVolume } from '../../contract/viewer/volume-format.ts';
 
 export async function encodeLevel(geometry: ImageGeometry, level: number, voxels: Int16Array | Uint8Array): Promise<Buffer> {
   const g = levelGeometry(geometry, level);

@@ -1,7 +1,7 @@
 /**
  * The browser's pre-upload check says what the server's validation says, word for word, for every problem it can
  * see before an upload (names, one file per case, missing cases, size, spacing, origin, direction): both run on the
- * same files here — the server's `validateSubmission`, and the client's `precheckSubmission` on headers read by
+ * same files here — the server's `validateMasks`, and the client's `precheckSubmission` on headers read by
  * itk-wasm (the reader the browser uses) through the client's own conversion.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readImageNode } from '@itk-wasm/image-io';
 import { writeVolume, type ImageGeometry } from '../../evaluator/index.ts';
-import { validateSubmission } from '../../server/submissions/validate-submission.ts';
+import { validateMasks } from '../../server/intake/masks/validate-masks.ts';
 import { AppError } from '../../server/errors.ts';
 import { geometryOfItkImage, type ItkHeader } from '../../client/lib/itk-geometry.ts';
 import { checkNames, precheckSubmission, type HeaderResult } from '../../client/submit/precheck.ts';
@@ -61,7 +61,7 @@ describe('client: pre-upload check', () => {
       candidates.push({ name, path });
     }
     let server: Array<{ case?: string; file?: string; problem: string }> = [];
-    await validateSubmission(CASES, candidates, 1e9).then(
+    await validateMasks(CASES, candidates, 1e9).then(
       () => assert.fail('the server accepted the submission'),
       (error: unknown) => {
         assert.ok(error instanceof AppError && error.code === 'VALIDATION_FAILED');

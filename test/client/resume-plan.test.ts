@@ -1,12 +1,12 @@
 /**
- * The pure pieces of resumable uploads shared by the CLI and the browser (server/uploads/resume-plan.ts), and the
+ * The pure pieces of resumable uploads shared by the CLI and the browser (contract/uploads/resume-plan.ts), and the
  * browser's own: its settings from the page's query, what it remembers of uploads in sessionStorage, and the
  * chunk checksum the server checks.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chunkPlan, isRetryableStatus, nextChunk, resumePoint, retryDelayMs, RESUMABLE_OVER_BYTES, uploadIdOfUrl, uploadMetadata } from '../../server/uploads/resume-plan.ts';
-import { parseMetadata } from '../../server/uploads/tus-protocol.ts';
+import { chunkPlan, isRetryableStatus, nextChunk, resumePoint, retryDelayMs, RESUMABLE_OVER_BYTES, uploadIdOfUrl, uploadMetadata } from '../../contract/uploads/resume-plan.ts';
+import { parseMetadata } from '../../server/intake/resumable/tus-protocol.ts';
 import { RESUMABLE_OVER_BYTES as CLI_THRESHOLD } from '../../server/cli/commands.ts';
 import { uploadChecksum } from '../../client/lib/chunk-checksum.ts';
 import { forgetUpload, recallUpload, rememberUpload, uploadKey, type KeyValueStore } from '../../client/lib/upload-memory.ts';

@@ -154,7 +154,7 @@ describe('deployment files', () => {
       assert.equal(env.HOST, '0.0.0.0');
       assert.equal(env.PORT, '8080');
       assert.deepEqual(services.server.ports, ['${CARINA_PORT:-8080}:8080']);
-      assert.deepEqual(services.server.command, ['node', '--import', 'tsx', 'server/main.ts', '--server-only']);
+      assert.deepEqual(services.server.command, ['node', '--import', 'tsx', 'seed/start-with-demo.ts', '--server-only']);
       assert.match(env.STORAGE_URL, /^s3:\/\//);
       assert.equal(env.S3_ENDPOINT, 'http://minio:9000');
       assert.match(env.DATABASE_URL, /^postgres:\/\/carina:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/carina$/);
@@ -262,7 +262,7 @@ describe('deployment files', () => {
     it('runs as a non-root user, with a health check, and starts node itself (signals reach it)', () => {
       assert.ok(runtime.lines.includes('USER node'));
       assert.ok(runtime.lines.some((l) => l.startsWith('HEALTHCHECK ') && l.includes('server/observability/health-check.ts", "server"')));
-      assert.ok(runtime.lines.includes('CMD ["node", "--import", "tsx", "server/main.ts", "--server-only"]'));
+      assert.ok(runtime.lines.includes('CMD ["node", "--import", "tsx", "seed/start-with-demo.ts", "--server-only"]'));
       assert.ok(runtime.lines.includes('ENV NODE_ENV=production ONNXRUNTIME_NODE_INSTALL=skip HOST=0.0.0.0 PORT=8080 DATA_DIR=/data STORAGE_DIR=/data/storage'));
     });
 

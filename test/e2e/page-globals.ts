@@ -3,7 +3,6 @@
  * project compiles without the DOM library. Inside a callback: `const w = globalThis as unknown as PageGlobals`
  * (a type only: nothing is imported into the page).
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface PageGlobals {
   document: { querySelector(selector: string): any; querySelectorAll(selector: string): ArrayLike<any> & Iterable<any> };
   MutationObserver: new (callback: () => void) => { observe(target: any, options: Record<string, boolean>): void };

@@ -18,6 +18,7 @@ import {
 } from '../../evaluator/index.ts';
 import { OFFICIAL_KEYS } from '../../evaluator/cli.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
+import { CARINA_BIN, compiledCli } from '../helpers/compiled-cli.ts';
 
 const pairs = expectedPairs();
 const cases = [...new Set(pairs.map((p) => p.case))];
@@ -61,7 +62,8 @@ describe('parity with the official ATM\'22 evaluation @slow', function () {
   it('the carina CLI prepares once and prints one JSON line per prediction with the official values', async () => {
     const out = mkdtempSync(join(tmpdir(), 'carina-cli-'));
     try {
-      const bin = new URL('../../bin/carina.mjs', import.meta.url).pathname;
+      await compiledCli();
+      const bin = CARINA_BIN;
       const name = cases[1];
       const mine = pairs.filter((p) => p.case === name);
       await promisify(execFile)(process.execPath, [bin, 'prepare', '--gt', referencePath(mine[0].gold), '--out', out]);

@@ -21,6 +21,8 @@ export async function stopTestPostgres(): Promise<void> {
   server = undefined;
   await running.stop().catch(() => undefined);
   if (folder) rmSync(folder, { recursive: true, force: true });
+  // as root from a clone only root may enter, the cluster (and a copy of the binaries) lived elsewhere
+  if (running.relocatedTo) rmSync(running.relocatedTo, { recursive: true, force: true });
 }
 
 async function postgres(): Promise<RunningPostgres> {

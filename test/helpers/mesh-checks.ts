@@ -1,7 +1,7 @@
 /**
  * Checks on triangle meshes for the mesh kernel tests: closedness, orientation, enclosed volume, bounds.
  */
-import type { TriangleMesh } from '../../evaluator/mesh/triangle-mesh.ts';
+import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
 
 /**
  * A closed, consistently oriented manifold surface: every directed edge (a, b) occurs in exactly one triangle and

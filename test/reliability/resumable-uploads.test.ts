@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeVolume } from '../../evaluator/index.ts';
 import { makeClientCommands } from '../../server/cli/commands.ts';
-import { removeExpiredUploads } from '../../server/uploads/expire-uploads.ts';
+import { removeExpiredUploads } from '../../server/intake/resumable/expire-uploads.ts';
 import { CASE_GEOMETRY, createPhaseWithCases, createTeam, writeMask, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { b64, sha256Base64, sha256Hex, TusClient } from './tus-helpers.ts';

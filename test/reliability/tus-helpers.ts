@@ -7,7 +7,6 @@ export const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64'
 export interface TusReply {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

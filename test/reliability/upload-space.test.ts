@@ -12,7 +12,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeVolume } from '../../evaluator/index.ts';
-import { freeBytes } from '../../server/uploads/upload-space.ts';
+import { freeBytes } from '../../server/intake/resumable/upload-space.ts';
 import { CASE_GEOMETRY, createPhaseWithCases, createTeam, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { sha256Hex, TusClient } from './tus-helpers.ts';

@@ -39,7 +39,7 @@ interface Row {
 
 function filesUnder(dir: string): string[] {
   let out: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {

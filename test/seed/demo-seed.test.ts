@@ -5,9 +5,9 @@
  * leaderboards fill in, in the order the profiles promise.
  */
 import assert from 'node:assert/strict';
+import { evaluationProgress } from '../../server/platform-api.ts';
 import { startWorker } from '../../server/queue/evaluation-jobs.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
-import { demoEvaluationState } from '../../seed/demo/demo-progress.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
 import { DEMO_MODEL_CASES, DEMO_MODEL_PHASE_NAME } from '../../seed/demo/demo-model-phase.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -137,10 +137,10 @@ describe('seed: demo challenge', function () {
       await startWorker(t.deps);
       const challengeId = (await t.db.query('select id from challenges where slug = $1', [DEMO_SLUG])).rows[0].id;
       const deadline = Date.now() + 150_000;
-      let state = await demoEvaluationState(t.db, challengeId);
+      let state = await evaluationProgress(t.db, challengeId);
       while (state.goldPending + state.evaluationsPending > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        state = await demoEvaluationState(t.db, challengeId);
+        state = await evaluationProgress(t.db, challengeId);
       }
       assert.deepEqual(state, { goldPending: 0, evaluationsPending: 0, evaluationsDone: expectedEvaluations, evaluationsFailed: 0 });
       const phases = (await t.db.query(`select id, name from phases where challenge_id = $1 and kind = 'masks' order by id`, [challengeId])).rows;

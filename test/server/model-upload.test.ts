@@ -9,7 +9,6 @@ import { buildBaselineModel } from '../../seed/baseline-model/build-baseline.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createPhaseWithCases, createTeam } from '../helpers/submission-fixtures.ts';
 import { removeScratch, scratch, simpleModel, tubeManifest, tubeModel, uploadModel, writeModelFile } from './model-fixtures.ts';
-import { encodeModel } from '../../seed/baseline-model/onnx-writer.ts';
 
 describe('model upload', function () {
   this.timeout(120_000);

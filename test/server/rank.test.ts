@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RankingScheme } from '../../server/challenges/access.ts';
+import type { RankingScheme } from '../../server/challenges/ranking-scheme.ts';
 import {
   buildLeaderboard,
   competitionRanks,

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaseNameMatcher } from '../../server/submissions/case-file-names.ts';
-import { labelValues, labelWarning } from '../../server/submissions/label-values.ts';
-import { matchFilesToCases } from '../../server/submissions/match-files.ts';
-import { validationFailed } from '../../server/submissions/submission-problems.ts';
+import { CaseNameMatcher } from '../../contract/submission-files/case-file-names.ts';
+import { labelValues, labelWarning } from '../../server/intake/masks/label-values.ts';
+import { matchFilesToCases } from '../../contract/submission-files/match-files.ts';
+import { validationFailed } from '../../server/intake/masks/validation-failed.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { CASE_GEOMETRY, createPhaseWithCases, createTeam, writeMask, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
 

@@ -3,7 +3,8 @@
  * captaincy, the organisers' review, and what `requireActiveTeam` demands before a team may submit.
  */
 import assert from 'node:assert/strict';
-import { challengeBySlug, requireActiveTeam } from '../../server/challenges/access.ts';
+import { requireActiveTeam } from '../../server/challenges/access.ts';
+import { challengeBySlug } from '../../server/challenges/lookups.ts';
 import { findUserByEmail } from '../../server/auth/store.ts';
 import { AppError } from '../../server/errors.ts';
 import { createTestApp, type Agent, type TestApp } from '../helpers/test-app.ts';

@@ -1,0 +1,146 @@
+/**
+ * The DOM around the 3D view: layer and colour controls, the legend with counts, the picked branch's details,
+ * the metrics and the TD/BD-per-generation plot. No vtk.js here.
+ */
+import { METRICS, type ViewerBranch, type ViewerInfo } from '../../api/types.ts';
+import { field, h, svgElement } from '../../dom.ts';
+import { CLASS_COLOURS, GENERATION_PALETTE, LEAKAGE_COLOUR, branchClass, classCounts, generationColour, type ColourMode } from '../branch-colours.ts';
+import { formatMetric } from '../../lib/format.ts';
+import { ratesByGeneration } from '../../lib/per-generation.ts';
+import { barChartSvg } from '../../plots/bar-chart.ts';
+import type { Layer } from '../airway-scene.ts';
+import { digitsOf } from '../../pages/submission.ts';
+
+export interface ControlHandlers {
+  onLayer(layer: Layer, visible: boolean): void;
+  onColourMode(mode: ColourMode): void;
+  onResetCamera(): void;
+}
+
+export function viewerControls(handlers: ControlHandlers, hasLeakage: boolean, hasResults: boolean): HTMLElement {
+  const layer = (name: Layer, label: string, enabled: boolean) => {
+    const box = h('input', { type: 'checkbox', checked: enabled, disabled: !enabled, 'data-layer': name });
+    box.addEventListener('change', () => handlers.onLayer(name, box.checked));
+    return h('label', { class: 'check' }, box, label);
+  };
+  const mode = h('select', { name: 'colourMode', 'data-testid': 'colour-mode' }, hasResults ? h('option', { value: 'result' }, 'Branch result') : null, h('option', { value: 'generation' }, 'Generation'));
+  mode.addEventListener('change', () => handlers.onColourMode(mode.value as ColourMode));
+  const reset = h('button', { type: 'button', class: 'secondary', 'data-testid': 'reset-camera' }, 'Reset camera');
+  reset.addEventListener('click', () => handlers.onResetCamera());
+  return h(
+    'div',
+    { class: 'actions card', role: 'group', 'aria-label': 'View controls' },
+    h('fieldset', { style: 'border:none;padding:0;margin:0;display:flex;gap:1rem' }, h('legend', { class: 'visually-hidden' }, 'Layers'), layer('gold', 'Gold-standard airway', true), layer('leakage', 'Leakage', hasLeakage)),
+    field('Colour by', mode),
+    reset,
+  );
+}
+
+const swatch = (colour: string, opacity = 1) => h('span', { class: 'swatch', style: `background:${colour};opacity:${opacity}` });
+
+export function legend(info: ViewerInfo, mode: ColourMode): HTMLElement {
+  if (mode === 'generation') {
+    const generations = [...new Set(info.branches.map((b) => b.generation))].sort((a, b) => a - b);
+    return h(
+      'section',
+      { class: 'card', 'data-testid': 'legend' },
+      h('h2', {}, 'Legend'),
+      h(
+        'ul',
+        { class: 'legend' },
+        generations.map((g) => {
+          const n = info.branches.filter((b) => b.generation === g).length;
+          const deeper = g === GENERATION_PALETTE.length - 1 && generations.some((x) => x > g) ? ' (and deeper: same colour)' : '';
+          return h('li', {}, swatch(generationColour(g)), `generation ${g}: ${n} branch${n === 1 ? '' : 'es'}${deeper}`);
+        }),
+      ),
+    );
+  }
+  const counts = classCounts(info.branches);
+  const detected = info.counts?.branchesDetected ?? counts.detected;
+  const missed = info.counts?.missed ?? counts.missed;
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'legend' },
+    h('h2', {}, 'Legend'),
+    h(
+      'ul',
+      { class: 'legend' },
+      h('li', {}, swatch(CLASS_COLOURS.detected), h('span', { 'data-count': 'detected' }, `Detected branches: ${detected}`)),
+      h('li', {}, swatch(CLASS_COLOURS.missed), h('span', { 'data-count': 'missed' }, `Missed branches: ${missed}`)),
+      h('li', {}, swatch(CLASS_COLOURS.trachea), `Trachea: ${counts.trachea}`),
+      info.counts?.leakageVoxels != null
+        ? h('li', {}, swatch(LEAKAGE_COLOUR, 0.6), `Leakage: ${info.counts.leakageVoxels} voxels in ${info.counts.leakageComponents} piece${info.counts.leakageComponents === 1 ? '' : 's'}`)
+        : null,
+    ),
+    h('p', { class: 'small muted' }, 'A branch is detected when at least 80 % of its centreline lies inside the prediction\u2019s largest component. Leakage: prediction voxels outside the gold standard.'),
+  );
+}
+
+/** Centreline length ≈ skeleton voxels × mean voxel spacing (a voxel count, not a traced path length). */
+export function centrelineLength(branch: ViewerBranch, spacing: readonly number[]): number | null {
+  if (branch.skeletonVoxels == null) return null;
+  return branch.skeletonVoxels * ((spacing[0] + spacing[1] + spacing[2]) / 3);
+}
+
+export function branchDetails(branch: ViewerBranch | undefined, spacing: readonly number[], context?: string): HTMLElement {
+  if (!branch) {
+    return h('section', { class: 'card', 'data-testid': 'branch-details' }, h('h2', {}, 'Branch'), h('p', { class: 'muted' }, 'Click the airway to see a branch\u2019s details (drag to rotate, wheel to zoom).'));
+  }
+  const length = centrelineLength(branch, spacing);
+  const result = branchClass(branch);
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'branch-details', 'data-branch': branch.id },
+    h('h2', {}, `Branch ${branch.id}`),
+    context ? h('p', { class: 'small muted' }, context) : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Id'),
+      h('dd', { 'data-field': 'id' }, String(branch.id)),
+      h('dt', {}, 'Generation'),
+      h('dd', { 'data-field': 'generation' }, String(branch.generation)),
+      h('dt', {}, 'Parent'),
+      h('dd', {}, branch.parent ? String(branch.parent) : '—'),
+      h('dt', {}, 'Centreline length'),
+      h('dd', { 'data-field': 'length' }, length === null ? '—' : `≈ ${length.toFixed(1)} mm`, length === null ? null : h('div', { class: 'small muted' }, `${branch.skeletonVoxels} skeleton voxels × mean spacing`)),
+      h('dt', {}, 'Detected'),
+      h('dd', { 'data-field': 'fraction' }, branch.fraction == null ? '—' : `${(100 * branch.fraction).toFixed(1)} % of its centreline`),
+      h('dt', {}, 'Result'),
+      h('dd', { 'data-field': 'result' }, swatch(CLASS_COLOURS[result]), ` ${result}`),
+    ),
+  );
+}
+
+export function metricsPanel(info: ViewerInfo): HTMLElement | null {
+  if (!info.metrics) return null;
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Metrics'),
+    h('dl', { class: 'facts' }, METRICS.flatMap((m) => [h('dt', {}, m), h('dd', {}, `${formatMetric(info.metrics?.[m] as number | undefined, digitsOf(m))} %`)])),
+  );
+}
+
+export function generationPlot(info: ViewerInfo): HTMLElement | null {
+  const rates = ratesByGeneration(info.branches);
+  if (!rates.length || !info.branches.some((b) => b.detected != null)) return null;
+  return h(
+    'div',
+    { class: 'plot', 'data-testid': 'generation-plot' },
+    svgElement(
+      barChartSvg({
+        id: 'per-generation',
+        title: 'TD and BD per generation (%)',
+        categories: rates.map((r) => `G${r.generation}`),
+        series: [
+          { name: 'TD (tree length)', colour: '#1f5fa8', values: rates.map((r) => r.treeLength) },
+          { name: 'BD (branches)', colour: '#2e9e5b', values: rates.map((r) => r.branchesDetected) },
+        ],
+        max: 100,
+        height: 220,
+      }),
+    ),
+  );
+}
