@@ -24,7 +24,9 @@ import { loadConfig } from '../server/config.ts';
 import { freePort } from '../server/db/embedded-postgres.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { createPool, inTransaction, type Pool } from '../server/db/pool.ts';
-import { startJobQueue, type JobQueue } from '../server/queue/job-queue.ts';
+import { enqueueEvaluations, enqueuePrepareGold } from '../server/jobs/enqueue.ts';
+import { startJobQueue, type JobQueue } from '../server/jobs/job-queue.ts';
+import { createEvaluations } from '../server/jobs/status-writer.ts';
 import { queueOptions } from '../server/runtime.ts';
 import { LocalStorage } from '../server/storage/local-storage.ts';
 
@@ -149,7 +151,7 @@ async function setUp(db: Pool, storage: LocalStorage, queue: JobQueue): Promise<
     const caseId = (await db.query(`insert into cases (phase_id, name, ct_sha256, ct_file_name, geometry) values ($1, $2, $3, 'ct.nii.gz', $4) returning id`, [phaseId, scan, sha, geometry])).rows[0].id;
     const goldId = (await db.query(`insert into gold_standards (case_id, version, sha256, file_name, status, is_current) values ($1, 1, $2, 'gold.nii.gz', 'queued', true) returning id`, [caseId, sha])).rows[0].id;
     goldIds.push(goldId);
-    await queue.send('prepare-gold', { goldStandardId: goldId });
+    await enqueuePrepareGold(queue, goldId);
     for (const file of readFileSync(join(CASES_DIR, 'expected.json'), 'utf8').match(new RegExp(`${scan}/pred_[A-Za-z0-9_]+\\.nii\\.gz`, 'g')) ?? []) {
       const path = join(CASES_DIR, file);
       if (predictions.some((p) => p.path === path)) continue;
@@ -175,8 +177,8 @@ async function enqueue(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<type
       const prediction = setup.predictions[n % setup.predictions.length];
       const submissionId = (await client.query('insert into submissions (phase_id, team_id, submitted_by) values ($1, $2, $3) returning id', [setup.phaseId, setup.teamIds[n % setup.teamIds.length], setup.userId])).rows[0].id;
       await client.query('insert into submission_files (submission_id, case_id, sha256, original_name) values ($1, $2, $3, $4)', [submissionId, prediction.caseId, prediction.sha256, prediction.name]);
-      const id = (await client.query('insert into evaluations (submission_id, case_id) values ($1, $2) returning id', [submissionId, prediction.caseId])).rows[0].id;
-      await queue.send('evaluate-case', { evaluationId: id }, client);
+      const [id] = await createEvaluations(client, submissionId, [prediction.caseId]);
+      await enqueueEvaluations(queue, [id], client);
       ids.push(id);
     }
     return ids;

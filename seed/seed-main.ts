@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { logEvent } from '../evaluator/index.ts';
 import { ConfigError, loadConfig } from '../server/config.ts';
-import { startWorker } from '../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../server/jobs/worker.ts';
 import { startRuntime, type Runtime } from '../server/runtime.ts';
 import { demoEvaluationState } from './demo/demo-progress.ts';
 import { seedDemo } from './demo-seed.ts';

@@ -233,6 +233,9 @@ function typedView(bytes: Uint8Array, type: ComponentType, count: number, little
   }
 }
 
+/** The largest output chunk the reader asks zlib for at once (bytes). */
+const GUNZIP_CHUNK_MAX = 128 * 1024 * 1024;
+
 export interface NiftiReadOptions {
   /** Refuse images with more voxels than this. */
   readonly maxVoxels: number;
@@ -277,7 +280,9 @@ export async function readNifti(path: string, options: NiftiReadOptions): Promis
   let file: Uint8Array = await readFile(path);
   if (gz) {
     try {
-      file = gunzipSync(file, { maxOutputLength: Math.max(expected, 1) + 1024 * 1024 });
+      // one output chunk for the whole image (capped, so a header that lies costs little): the default 16 kB
+      // chunks cost ~10 % more CPU, in allocations and the final concatenation
+      file = gunzipSync(file, { maxOutputLength: Math.max(expected, 1) + 1024 * 1024, chunkSize: Math.min(Math.max(expected, 64 * 1024), GUNZIP_CHUNK_MAX) });
     } catch (error) {
       const message = (error as Error).message;
       const truncated = /unexpected end/i.test(message);

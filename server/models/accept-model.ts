@@ -9,10 +9,12 @@ import type { AppDeps } from '../app-deps.ts';
 import type { PhaseRow, TeamRow } from '../challenges/access.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
+import { enqueueModelRuns } from '../jobs/enqueue.ts';
+import { createEvaluations, createModelRuns } from '../jobs/status-writer.ts';
 import { quotaOf, requireQuotaLeft, type Quota } from '../submissions/quota.ts';
-import { insertBlobs, insertEvaluations, insertSubmission, lockTeam, type PhaseCase } from '../submissions/store.ts';
+import { insertBlobs, insertSubmission, lockTeam, type PhaseCase } from '../submissions/store.ts';
 import { parseManifest, type ModelManifest } from './manifest.ts';
-import { insertModelRuns, insertSubmissionModel, type ModelLimits } from './model-store.ts';
+import { insertSubmissionModel, type ModelLimits } from './model-store.ts';
 import type { ReceivedModel } from './receive-model-upload.ts';
 import { validateModel } from './validate-model.ts';
 
@@ -61,8 +63,8 @@ export async function acceptModel(deps: AppDeps, input: ModelSubmissionInput): P
     await insertBlobs(client, [blob]);
     const submission = await insertSubmission(client, { phaseId: phase.id, teamId: team.id, submittedBy: input.userId, warnings: [], note: upload.note });
     await insertSubmissionModel(client, submission.id, { sha256: blob.sha256, originalName: upload.model.name, manifest, summary });
-    const evaluationIds = await insertEvaluations(client, submission.id, input.cases.map((c) => c.id));
-    for (const modelRunId of await insertModelRuns(client, evaluationIds)) await deps.queue.send('run-model', { modelRunId }, client);
+    const evaluationIds = await createEvaluations(client, submission.id, input.cases.map((c) => c.id));
+    await enqueueModelRuns(deps.queue, await createModelRuns(client, evaluationIds), client);
     return submission;
   });
   return {

@@ -4,7 +4,7 @@
  * scoring times (provenance.runMs of every finished evaluation — cumulative, as Prometheus expects).
  */
 import type { Pool } from '../db/pool.ts';
-import { QUEUE_NAMES, type JobQueue } from '../queue/job-queue.ts';
+import { QUEUE_NAMES, type JobQueue } from '../jobs/job-queue.ts';
 import type { HistogramFamily, MetricFamily } from './prometheus-text.ts';
 
 /** Upper bounds of the scoring-time histogram, in seconds (a full-size case takes seconds to minutes). */

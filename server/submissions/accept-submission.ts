@@ -8,6 +8,8 @@
 import type { AppDeps } from '../app-deps.ts';
 import type { PhaseRow, TeamRow } from '../challenges/access.ts';
 import { inTransaction } from '../db/pool.ts';
+import { enqueueEvaluations } from '../jobs/enqueue.ts';
+import { createEvaluations } from '../jobs/status-writer.ts';
 import type { StoredBlob } from '../storage/storage.ts';
 import { AppError } from '../errors.ts';
 import { archiveExtension } from './case-file-names.ts';
@@ -15,7 +17,7 @@ import { extractArchive } from './extract-archive.ts';
 import type { CandidateFile } from './match-files.ts';
 import { quotaOf, requireQuotaLeft, type Quota } from './quota.ts';
 import type { ReceivedUpload } from './receive-upload.ts';
-import { insertBlobs, insertEvaluations, insertSubmission, insertSubmissionFiles, lockTeam, type PhaseCase } from './store.ts';
+import { insertBlobs, insertSubmission, insertSubmissionFiles, lockTeam, type PhaseCase } from './store.ts';
 import type { SubmissionWarning } from './submission-problems.ts';
 import { validateSubmission, type AcceptedCaseFile } from './validate-submission.ts';
 
@@ -83,8 +85,8 @@ export async function acceptSubmission(deps: AppDeps, input: SubmissionInput): P
       submission.id,
       stored.map((s) => ({ caseId: s.caseId, sha256: s.blob.sha256, originalName: s.file.name })),
     );
-    const evaluationIds = await insertEvaluations(client, submission.id, stored.map((s) => s.caseId));
-    for (const evaluationId of evaluationIds) await deps.queue.send('evaluate-case', { evaluationId }, client);
+    const evaluationIds = await createEvaluations(client, submission.id, stored.map((s) => s.caseId));
+    await enqueueEvaluations(deps.queue, evaluationIds, client);
     return submission;
   });
   return {

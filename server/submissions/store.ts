@@ -62,20 +62,6 @@ export async function insertSubmissionFiles(
   );
 }
 
-/** One queued, published evaluation per case, each against the case's current gold standard once it is ready. */
-export async function insertEvaluations(client: PoolClient, submissionId: number, caseIds: readonly number[]): Promise<number[]> {
-  const result = await client.query<{ id: number }>(
-    `insert into evaluations (submission_id, case_id, run_id, status, gold_standard_id)
-     select $1, c.id, null, 'queued',
-            (select g.id from gold_standards g where g.case_id = c.id and g.is_current and g.status = 'ready')
-     from unnest($2::bigint[]) with ordinality as c(id, n)
-     order by c.n
-     returning id`,
-    [submissionId, caseIds],
-  );
-  return result.rows.map((r) => r.id);
-}
-
 export interface SubmissionRow {
   id: number;
   phase_id: number;

@@ -5,7 +5,7 @@
  * leaderboards fill in, in the order the profiles promise.
  */
 import assert from 'node:assert/strict';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/jobs/worker.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
 import { demoEvaluationState } from '../../seed/demo/demo-progress.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { decodeMesh, writeVolume, type TriangleMesh } from '../../evaluator/index.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/jobs/worker.ts';
 import { artefactKeys, readArtefact } from '../../server/viewer/artefact-store.ts';
 import { decodeVolume } from '../../server/viewer/volume-format.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
