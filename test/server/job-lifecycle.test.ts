@@ -18,8 +18,13 @@ import {
   MODEL_RUN_TRANSITIONS,
   NEW,
 } from '../../server/jobs/transitions.ts';
+import { inTransaction } from '../../server/db/pool.ts';
+import { createModelRuns, failEvaluation, finishEvaluation, retryEvaluation, startEvaluation } from '../../server/jobs/status-writer.ts';
+import { createCase, createPhase, createSubmission, createTeam } from '../helpers/platform-rows.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const GOLD = fileURLToPath(new URL('../../../shared/atm22/cases/ATM_305/gold.nii.gz', import.meta.url));
 const STATUS_WRITER = 'server/jobs/status-writer.ts';
 const ENQUEUE = 'server/jobs/enqueue.ts';
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'test', 'volumes']);
@@ -140,6 +145,50 @@ describe('job lifecycle', () => {
           assert.ok(!(t.to as readonly string[]).includes(NEW), event);
         }
       }
+    });
+  });
+
+  describe('the status writer against the database', function () {
+    this.timeout(60_000);
+    const METRICS = { TD: 90, BD: 80, DSC: 85, Precision: 88, Sensitivity: 82, Specificity: 99 };
+    let t: TestApp;
+    let submission: { id: number; submission_id: number; run_id: null };
+    const evaluationStatus = async () => (await t.db.query('select status from evaluations where id = $1', [submission.id])).rows[0].status as string;
+
+    before(async () => {
+      t = await createTestApp('lifecycle'); // no worker: the rows move only by the writer's hand
+      const { phaseId, challengeId } = await createPhase(t.deps);
+      const { caseId } = await createCase(t.deps, phaseId, 'L_01', GOLD);
+      const team = await createTeam(t.deps, challengeId, 'Lifecycle');
+      const { submissionId, evaluationIds } = await createSubmission(t.deps, phaseId, team, [{ caseId, path: GOLD }]);
+      submission = { id: evaluationIds[0], submission_id: submissionId, run_id: null };
+    });
+    after(async function () {
+      await t?.close(this.currentTest?.state === 'failed');
+    });
+
+    it('refuses to finish a case that is not running, and leaves it as it was', async () => {
+      await assert.rejects(
+        inTransaction(t.db, (client) => finishEvaluation(client, submission, 1, {}, {})),
+        (error: unknown) => error instanceof IllegalTransitionError && /illegal status transition queued → done \(finish\)/.test(error.message),
+      );
+      assert.equal(await evaluationStatus(), 'queued');
+    });
+
+    it('moves a case queued → running → done, then refuses to fail or retry it', async () => {
+      await startEvaluation(t.db, submission.id, 'test');
+      const goldId = (await t.db.query('select id from gold_standards order by id desc limit 1')).rows[0].id as number;
+      await inTransaction(t.db, (client) => finishEvaluation(client, submission, goldId, { ...METRICS, unrounded: METRICS }, {}));
+      assert.equal(await evaluationStatus(), 'done');
+      await assert.rejects(inTransaction(t.db, (client) => failEvaluation(client, submission, 'platform', 'PLATFORM_ERROR', 'late')), /done → failed \(fail\)/);
+      await assert.rejects(retryEvaluation(t.db, submission.id, 'late'), IllegalTransitionError);
+      assert.equal(await evaluationStatus(), 'done');
+      assert.equal((await t.db.query('select status from submissions where id = $1', [submission.submission_id])).rows[0].status, 'done');
+    });
+
+    it('names a row that does not exist', async () => {
+      await assert.rejects(startEvaluation(t.db, 987654, 'test'), /evaluation 987654: cannot start, the row does not exist/);
+      await assert.rejects(inTransaction(t.db, (client) => createModelRuns(client, [987654])), /foreign key/);
     });
   });
 });
