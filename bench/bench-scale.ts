@@ -7,7 +7,10 @@
  *  - database: total execution time of every statement in pg_stat_statements over the run (Carina's SQL and the
  *    queue's, pg-boss), divided by the cases; the bench's own polling query is left out;
  *  - storage: reading the stored prediction (gzip, ~150 kB) from the store, and reading plus decoding it (the
- *    worker's run time minus its scoring stages).
+ *    worker's run time minus its scoring stages);
+ *  - CPU by stage of the worker's handler, from its "case scored" log lines (server/jobs/stage-clock.ts);
+ *  - the viewer artefacts (low-priority build-viewer jobs, run once nothing waits for scoring): how long after the
+ *    last score they were all built, and the workers' CPU meanwhile. The run's time stops at the last score.
  * Then the projection for N machines and the bottleneck. Options: --cases 40, --workers 1,2,4.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -199,6 +202,9 @@ interface RunResult {
   scoreMsPerCase: number;
   /** Mean CPU ms per case of each stage of the worker's handler (claim, gold, read, score, record, viewer, …). */
   stageCpuMs: Record<string, number>;
+  /** After the last score: until every build-viewer job of the run is done, and the workers' CPU meanwhile. */
+  viewerS: number;
+  viewerCpuSPerCase: number;
 }
 
 async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof setUp>>, env: Record<string, string>, workerCount: number, cases: number): Promise<RunResult> {
@@ -221,6 +227,15 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
         coalesce(sum(total_exec_time) filter (where query ilike '%pgboss.%'), 0) as queue_ms
       from pg_stat_statements where query not ilike '%bench_poll%' and query not ilike '%pg_stat_statements%'`)
   ).rows[0];
+  // the viewer artefacts of these cases, built by the low-priority build-viewer jobs once nothing waits for scoring
+  const viewerStarted = performance.now();
+  const cpuScored = workers.map((w) => cpuSeconds(w.pid!));
+  await waitFor('viewer artefacts built', async () => {
+    const depth = await queue.depth('build-viewer');
+    return depth.waiting + depth.active === 0;
+  });
+  const viewerS = (performance.now() - viewerStarted) / 1000;
+  const viewerCpu = workers.reduce((sum, w, i) => sum + cpuSeconds(w.pid!) - cpuScored[i], 0);
   const runs = (await db.query('select provenance from evaluations where id = any($1)', [ids])).rows.map((r) => r.provenance as { runMs: number; stages: Array<{ ms: number }> });
   const scoreMs = runs.map((p) => p.stages.reduce((s, st) => s + st.ms, 0));
   await stopWorkers(workers);
@@ -228,6 +243,8 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   for (const report of stageReports) for (const [stage, [, cpuMs]] of Object.entries(report)) stageCpuMs[stage] = (stageCpuMs[stage] ?? 0) + cpuMs / stageReports.length;
   return {
     stageCpuMs,
+    viewerS,
+    viewerCpuSPerCase: viewerCpu / cases,
     workers: workerCount,
     cases,
     wallS,
@@ -304,9 +321,9 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
   const lines = [
     `Scale benchmark (${new Date().toISOString().slice(0, 10)}, ${cores} cores ${cpus()[0]?.model.trim() ?? ''}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}; ${results[0]?.cases} evaluations per run over ${predictions} real ATM'22 predictions of 2 scans)`,
     '',
-    '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case |',
-    '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms |`),
+    '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case | viewer artefacts afterwards |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms | ${fmt(r.viewerS)} s, ${fmt(r.viewerCpuSPerCase, 2)} s CPU per case |`),
     '',
     'CPU per case by stage of the worker (mean ms; "outside" is the rest of the process: the queue, logging, GC between jobs):',
     '',
@@ -328,7 +345,7 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
   lines.push(
     `Best: ${fmt(best.casesPerMinute)} cases/min with ${best.workers} worker(s). The ${cores} cores bound this machine: ${cores} workers keep them busy, more workers only share them (CPU-bound ideal ${fmt(ideal, 0)} cases/min at ${fmt(cpuPerCase, 2)} s of CPU per case).`,
     '',
-    `Projection for N machines like this one (${cores} workers each): about N × ${fmt(perMachine, 0)} cases/min, linear while the database keeps up: at ${fmt(dbPerCaseS * 1000, 1)} ms of statement execution per case one PostgreSQL core would serve ≈ ${fmt(dbLimit, 0)} cases/min (≈ ${fmt(dbLimit / perMachine, 0)} machines per database core, before connection and queue-polling overhead, which grows with the number of workers rather than with the cases). Storage: ${fmt(read.bytes / 1024, 0)} kB per prediction, ${fmt((read.bytes * perMachine) / 60 / 2 ** 20, 2)} MiB/s per machine — far below any disk or S3 bandwidth. Bottleneck: the workers' CPU (reading, scoring and the viewer artefacts of each case); the database comes next, far behind.`,
+    `Projection for N machines like this one (${cores} workers each): about N × ${fmt(perMachine, 0)} cases/min, linear while the database keeps up: at ${fmt(dbPerCaseS * 1000, 1)} ms of statement execution per case one PostgreSQL core would serve ≈ ${fmt(dbLimit, 0)} cases/min (≈ ${fmt(dbLimit / perMachine, 0)} machines per database core, before connection and queue-polling overhead, which grows with the number of workers rather than with the cases). Storage: ${fmt(read.bytes / 1024, 0)} kB per prediction, ${fmt((read.bytes * perMachine) / 60 / 2 ** 20, 2)} MiB/s per machine — far below any disk or S3 bandwidth. Bottleneck: the workers' CPU (reading and scoring each case; the viewer artefacts wait for idle time); the database comes next, far behind.`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

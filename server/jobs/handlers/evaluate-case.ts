@@ -50,8 +50,7 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
   const started = performance.now();
   try {
     const prepared = await deps.goldCache.get(gold.prepared_key);
-    clock.lap('gold');
-    await reportProgress(deps.db, evaluationId, 'reading');
+    clock.lap('gold'); // the stage is already 'reading' (startEvaluation): one statement less per case
     const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
       fileName: predName,
