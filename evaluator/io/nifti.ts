@@ -183,6 +183,10 @@ function geometry(header: NiftiHeader): Pick<ImageVolume, 'spacing' | 'origin' |
   return { spacing, origin, direction };
 }
 
+/** Enough inflated bytes for either header version (NIfTI-2: 540), and the compressed prefixes tried to get them. */
+const HEADER_BYTES = 544;
+const HEADER_PREFIXES = [1024, 8 * 1024, 64 * 1024];
+
 async function readHeaderBytes(path: string, gz: boolean): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
@@ -190,11 +194,17 @@ async function readHeaderBytes(path: string, gz: boolean): Promise<Uint8Array> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const raw = head.subarray(0, bytesRead);
     if (!gz) return raw;
-    try {
-      return gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    } catch (error) {
-      throw new EvaluatorError('UNREADABLE_IMAGE', `${path}: not a gzip stream (${(error as Error).message})`);
+    // inflate a short prefix first: 64 kB of a mask's gzip stream hold ~50 MB of voxels, and the header is 540 bytes
+    for (const prefix of HEADER_PREFIXES) {
+      let bytes: Uint8Array;
+      try {
+        bytes = gunzipSync(raw.subarray(0, prefix), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch (error) {
+        throw new EvaluatorError('UNREADABLE_IMAGE', `${path}: not a gzip stream (${(error as Error).message})`);
+      }
+      if (bytes.length >= HEADER_BYTES || prefix >= raw.length || prefix === HEADER_PREFIXES.at(-1)) return bytes;
     }
+    throw new Error('unreachable: the last prefix returns');
   } finally {
     await handle.close();
   }

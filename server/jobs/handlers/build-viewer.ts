@@ -31,7 +31,10 @@ async function waitForIdle(deps: WorkerDeps): Promise<boolean> {
 
 export async function buildViewerJob(deps: WorkerDeps, evaluationId: number): Promise<void> {
   if (!(await waitForIdle(deps))) {
-    await enqueueViewerBuild(deps.queue, evaluationId, undefined, DEFER_S);
+    // a worker that is stopping may not reach the queue any more: the view then builds the artefacts itself
+    await enqueueViewerBuild(deps.queue, evaluationId, undefined, DEFER_S).catch((error: unknown) =>
+      logEvent('warn', 'viewer build not put back in the queue', { evaluationId, message: error instanceof Error ? error.message : String(error) }),
+    );
     return;
   }
   const evaluation = await loadEvaluation(deps.db, evaluationId);
