@@ -83,12 +83,15 @@ function cpuSeconds(pid: number): number {
 
 /** Stage times ([wall ms, CPU ms] per stage) from the workers' "case scored" log lines, since the last reset. */
 let stageReports: Array<Record<string, [number, number]>> = [];
+/** Viewer artefacts built (not found already built) by the workers' build-viewer jobs, since the last reset. */
+let viewerBuilds = 0;
 
 function collectStages(chunk: string, pending: { text: string }): void {
   pending.text += chunk;
   const lines = pending.text.split('\n');
   pending.text = lines.pop() ?? '';
   for (const line of lines) {
+    if (line.includes('"viewer artefacts of evaluation built"')) viewerBuilds++;
     if (!line.includes('"case scored"')) continue;
     try {
       const stages = (JSON.parse(line) as { stages?: Record<string, [number, number]> }).stages;
@@ -205,6 +208,8 @@ interface RunResult {
   /** After the last score: until every build-viewer job of the run is done, and the workers' CPU meanwhile. */
   viewerS: number;
   viewerCpuSPerCase: number;
+  /** How many of the run's cases needed their viewer artefacts built (a prediction seen in an earlier run has them). */
+  viewerBuilds: number;
 }
 
 async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof setUp>>, env: Record<string, string>, workerCount: number, cases: number): Promise<RunResult> {
@@ -213,6 +218,7 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   const cpuBefore = workers.map((w) => cpuSeconds(w.pid!));
   await db.query('select pg_stat_statements_reset()');
   stageReports = [];
+  viewerBuilds = 0;
   const started = performance.now();
   const ids = await enqueue(db, queue, setup, cases);
   await waitFor('every case scored', async () => {
@@ -245,6 +251,7 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
     stageCpuMs,
     viewerS,
     viewerCpuSPerCase: viewerCpu / cases,
+    viewerBuilds,
     workers: workerCount,
     cases,
     wallS,
@@ -323,7 +330,7 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
     '',
     '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case | viewer artefacts afterwards |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms | ${fmt(r.viewerS)} s, ${fmt(r.viewerCpuSPerCase, 2)} s CPU per case |`),
+    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms | ${r.viewerBuilds} built in ${fmt(r.viewerS)} s, ${fmt(r.viewerCpuSPerCase, 2)} s CPU per case |`),
     '',
     'CPU per case by stage of the worker (mean ms; "outside" is the rest of the process: the queue, logging, GC between jobs):',
     '',
