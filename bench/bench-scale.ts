@@ -237,8 +237,8 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   const viewerStarted = performance.now();
   const cpuScored = workers.map((w) => cpuSeconds(w.pid!));
   await waitFor('viewer artefacts built', async () => {
-    const depth = await queue.depth('build-viewer');
-    return depth.waiting + depth.active === 0;
+    const r = await db.query(`select count(*)::int as n, 1 as bench_poll from pgboss.job where name = 'build-viewer' and state in ('created', 'retry', 'active')`);
+    return r.rows[0].n === 0;
   });
   const viewerS = (performance.now() - viewerStarted) / 1000;
   const viewerCpu = workers.reduce((sum, w, i) => sum + cpuSeconds(w.pid!) - cpuScored[i], 0);
