@@ -2,7 +2,7 @@
 import type { Pool } from '../db/pool.ts';
 import type { RankedMetric, RankingScheme } from '../challenges/ranking-scheme.ts';
 import type { PhaseRow } from '../challenges/rows.ts';
-import type { AggregatedMetric } from '../submissions/aggregate.ts';
+import type { AggregatedMetric } from '../jobs/submission-aggregate.ts';
 import { buildLeaderboard, rankingExplanation, scoreAgainst, type LeaderboardPick, type RankedEntry } from './rank.ts';
 import { evaluatedSubmissions, type LeaderboardSubmission } from './store.ts';
 

@@ -1,6 +1,6 @@
 /** SQL of the organisers' review: submissions of a phase with their per-case results, hide and disqualify. */
 import type { Pool, PoolClient } from '../db/pool.ts';
-import type { SubmissionAggregate } from '../submissions/aggregate.ts';
+import type { SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 
 export interface SubmissionRow {
   id: number;

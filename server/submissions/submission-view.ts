@@ -4,7 +4,7 @@
  * metrics and prediction-side counts only — nothing derived from the gold standard alone (branch tables,
  * skeleton sizes) leaves the platform; the aggregate is always shown to the team.
  */
-import { AGGREGATED_METRICS } from './aggregate.ts';
+import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
 import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
 
 const TEAM_VISIBLE_METRICS = new Set<string>([
