@@ -6,14 +6,14 @@
  *   contract/    wire schemas shared by server and client: imports zod and nothing else
  *   evaluator/   the metrics and their I/O: imports nothing from server/, client/, seed/, bench/, test/, bin/
  *   client/      the browser app: client/, contract/ and the evaluator's pure parts only (no node: built-ins)
- *   server/      API, jobs, intake: never seed/, bench/, test/, client/, bin/; the evaluator through its index.ts
+ *   server/      API, jobs, intake: never seed/, bench/, test/, client/, bin/; the evaluator through its index.ts;
+ *                server/jobs (the job lifecycle) below the features, server/worker (the job handlers) above them
  *   seed/        the demo: server/ only through its public surface, server/platform-api.ts
  *   bench/, test/, bin/   may import anything
  *
  * No cycles: import-x/no-cycle between files; test/structure/folder-graph.test.ts between folders.
- * Folders that do not exist yet (contract/, server/jobs/, server/intake/) are matched by path, so their zones
- * hold as soon as they appear.
  */
+import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -35,11 +35,13 @@ const SERVER_WIRING = [
   'server/worker-main.ts',
 ];
 
-/**
- * Server modules the client bundles today: file-name matching, submission problems and the resume plan, shared so
- * the browser's pre-check says what the server will say. They are pure; they move to contract/ (the contract and
- * intake branches of issue 10), and then this list empties.
- */
+/** Every folder of server/. */
+const SERVER_FOLDERS = readdirSync(new URL('./server/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => `server/${entry.name}`);
+
+/** The server's feature folders, which the job lifecycle (server/jobs) sits below: they call it, it never calls them. */
+const SERVER_FEATURES = ['auth', 'challenges', 'teams', 'submissions', 'intake', 'models', 'leaderboards', 'review', 'viewer', 'worker', 'http'].map((f) => `server/${f}`);
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 export default defineConfig([
@@ -103,7 +105,9 @@ export default defineConfig([
             zone('server', ['seed', 'bench', 'test', 'client', 'bin'], 'the server never depends on the demo, benchmarks, tests, the client or the CLI: pass a hook instead.'),
             zone('server', 'evaluator', 'the server uses the evaluator through its public surface, evaluator/index.ts.', ['./index.ts']),
             zone('server/*/**', SERVER_WIRING, 'feature folders never import the wiring above them (entry points, app factory, public surface).'),
-            zone('server/jobs', ['server/intake', 'server/http'], 'the worker side never handles uploads or HTTP requests.'),
+            zone('server/jobs', SERVER_FEATURES, 'the job lifecycle (queue, enqueue, transitions, status writer) sits below the features that call it.'),
+            zone('server/worker', ['server/intake', 'server/http'], 'the worker side never handles uploads or HTTP requests.'),
+            zone(SERVER_FOLDERS.filter((f) => f !== 'server/worker'), 'server/worker', 'only the entry points start the worker (server/worker-main.ts, server/runtime.ts).'),
             zone('seed', 'server', 'the seed drives the platform through its public surface only: server/platform-api.ts.', ['./platform-api.ts']),
             zone('seed', ['bench', 'test', 'client'], 'the seed does not depend on benchmarks, tests or the client.'),
           ],

@@ -22,6 +22,8 @@ import { encodePreparedGold, prepareGold, readVolume, scorePrediction, writeVolu
 import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres.ts';
+import { inTransaction } from '../server/db/pool.ts';
+import { createEvaluations, finishEvaluation, startEvaluation } from '../server/jobs/status-writer.ts';
 import { startRuntime, type Runtime } from '../server/runtime.ts';
 import { artefactKeys } from '../server/viewer/artefact-store.ts';
 import { storeCtLevel } from '../server/viewer/ct-artefacts.ts';
@@ -148,10 +150,11 @@ async function main(): Promise<void> {
     const team = await one(`insert into teams (challenge_id, name, invite_code, captain_id, status) values ($1, 'timi', 'bench-timi', $2, 'accepted') returning id`, [challenge.id, admin.id]);
     const submission = await one(`insert into submissions (phase_id, team_id, submitted_by, status) values ($1, $2, $3, 'done') returning id`, [phase.id, team.id, admin.id]);
     await db.query(`insert into submission_files (submission_id, case_id, sha256, original_name) values ($1, $2, $3, 'ATM_305.nii.gz')`, [submission.id, caseRow.id, predSha]);
-    const evaluation = await one(
-      `insert into evaluations (submission_id, case_id, gold_standard_id, status, metrics, finished_at) values ($1, $2, $3, 'done', $4, now()) returning id`,
-      [submission.id, caseRow.id, gold.id, score],
-    );
+    // the evaluation goes through its real states (server/jobs/status-writer.ts): queued → running → done
+    const [evaluationId] = await inTransaction(db, (client) => createEvaluations(client, submission.id, [caseRow.id]));
+    await startEvaluation(db, evaluationId, 'bench-viewer');
+    await inTransaction(db, (client) => finishEvaluation(client, { id: evaluationId, submission_id: submission.id, run_id: null }, gold.id, score, {}));
+    const evaluation = { id: evaluationId };
 
     // ---- 2. serving the first frame ----
     server = await new Promise<Server>((resolve) => {

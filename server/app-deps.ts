@@ -2,7 +2,7 @@
 import type { Config } from './config.ts';
 import type { Pool } from './db/pool.ts';
 import type { Storage } from './storage/storage.ts';
-import type { JobQueue } from './queue/job-queue.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
 
 export interface AppDeps {
   readonly config: Config;

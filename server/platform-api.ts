@@ -16,7 +16,7 @@ import { intakeTargetOf } from './intake/intake-target.ts';
 export { main, type MainHooks, type StartHook } from './main.ts';
 export { ConfigError, loadConfig, type Config } from './config.ts';
 export { startRuntime, type Runtime } from './runtime.ts';
-export { startWorker } from './queue/evaluation-jobs.ts';
+export { startWorker } from './worker/worker.ts';
 export type { AppDeps } from './app-deps.ts';
 export { AppError } from './errors.ts';
 

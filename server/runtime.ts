@@ -11,7 +11,7 @@ import type { RunningPostgres } from './db/embedded-postgres.ts';
 import { importKeepingSignals } from './lifecycle/signal-hooks.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
-import { startJobQueue, type QueueOptions } from './queue/job-queue.ts';
+import { startJobQueue, type QueueOptions } from './jobs/job-queue.ts';
 import { createStorage } from './storage/create-storage.ts';
 
 export interface Runtime extends AppDeps {

@@ -5,8 +5,8 @@
 import { logEvent } from '../evaluator/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
-import { startJobQueue } from './queue/job-queue.ts';
-import { startWorker } from './queue/evaluation-jobs.ts';
+import { startJobQueue } from './jobs/job-queue.ts';
+import { startWorker } from './worker/worker.ts';
 import { queueOptions } from './runtime.ts';
 import { createStorage } from './storage/create-storage.ts';
 

@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { UserRow } from '../auth/store.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
+import { enqueuePrepareGold } from '../jobs/enqueue.ts';
 import { isOrganiser, requireOrganiser } from './access.ts';
 import type { PhaseRow } from './rows.ts';
 import { insertAuditEntry } from './audit-entry.ts';
@@ -77,7 +78,7 @@ export async function addCase(
         isCurrent: true,
         createdBy: user.id,
       });
-      await deps.queue.send('prepare-gold', { goldStandardId: gold.id }, client);
+      await enqueuePrepareGold(deps.queue, gold.id, client);
       await insertAuditEntry(client, {
         actorId: user.id,
         action: 'case.create',
@@ -122,7 +123,7 @@ export async function addGoldVersion(
         isCurrent: false,
         createdBy: user.id,
       });
-      await deps.queue.send('prepare-gold', { goldStandardId: gold.id }, client);
+      await enqueuePrepareGold(deps.queue, gold.id, client);
       await insertAuditEntry(client, {
         actorId: user.id,
         action: 'gold_standard.create',

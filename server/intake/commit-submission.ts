@@ -10,7 +10,8 @@ import type { AppDeps } from '../app-deps.ts';
 import { inTransaction, type PoolClient } from '../db/pool.ts';
 import type { StoredBlob } from '../storage/storage.ts';
 import { quotaOf, requireQuotaLeft } from '../submissions/quota.ts';
-import { insertBlobs, insertEvaluations, insertSubmission, lockTeam } from '../submissions/store.ts';
+import { createEvaluations } from '../jobs/status-writer.ts';
+import { insertBlobs, insertSubmission, lockTeam } from '../submissions/store.ts';
 import type { IntakeTarget } from './intake-target.ts';
 
 export interface SubmissionToCommit {
@@ -45,7 +46,7 @@ export async function commitSubmission(
       warnings: submission.warnings,
       note: submission.note,
     });
-    await addKindRows(client, inserted.id, await insertEvaluations(client, inserted.id, submission.caseIds));
+    await addKindRows(client, inserted.id, await createEvaluations(client, inserted.id, submission.caseIds));
     return inserted;
   });
   return { id: row.id, createdAt: row.created_at.toISOString() };

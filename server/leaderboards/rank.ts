@@ -11,7 +11,7 @@
  *   better rank. Score = the average of those ranks, lower is better; ties go to the earlier submission. A team's
  *   best submission under this scheme is the one with the best average rank among all eligible submissions.
  */
-import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../submissions/aggregate.ts';
+import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 import type { RankedMetric, RankingScheme } from '../challenges/ranking-scheme.ts';
 
 export type LeaderboardPick = 'best' | 'latest';

@@ -1,6 +1,6 @@
 /** SQL read by the leaderboard: a phase's evaluated submissions with their team, in one query. */
 import type { Pool, PoolClient } from '../db/pool.ts';
-import type { SubmissionAggregate } from '../submissions/aggregate.ts';
+import type { SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 import type { RankableSubmission } from './rank.ts';
 
 export interface LeaderboardSubmission extends RankableSubmission {

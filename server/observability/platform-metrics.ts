@@ -4,7 +4,7 @@
  * scoring times (provenance.runMs of every finished evaluation — cumulative, as Prometheus expects).
  */
 import type { Pool } from '../db/pool.ts';
-import { QUEUE_NAMES, type JobQueue } from '../queue/job-queue.ts';
+import { QUEUE_NAMES, type JobQueue } from '../jobs/job-queue.ts';
 
 /** Upper bounds of the scoring-time histogram, in seconds (a full-size case takes seconds to minutes). */
 export const EVALUATION_SECONDS_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800] as const;

@@ -2,7 +2,7 @@
 import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool } from '../db/pool.ts';
 import { phaseLeaderboard, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
-import { AGGREGATED_METRICS } from '../submissions/aggregate.ts';
+import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
 import { csvTable } from './csv.ts';
 import { phaseResultRows, RESULT_COLUMNS } from './export-rows.ts';
 

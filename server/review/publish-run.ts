@@ -6,7 +6,7 @@
 import type { PhaseRow } from '../challenges/rows.ts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { aggregateCases, type StoredCaseMetrics } from '../submissions/aggregate.ts';
+import { aggregateCases, type StoredCaseMetrics } from '../jobs/submission-aggregate.ts';
 import { writeAudit } from './audit.ts';
 import { runDiff } from './run-report.ts';
 import { candidatePairs, decideRun, publishCandidates, publishedMetrics, runById, runProgress, setAggregates, type RunRow } from './runs-store.ts';

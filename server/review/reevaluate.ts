@@ -7,8 +7,10 @@ import type { AppDeps } from '../app-deps.ts';
 import type { PhaseRow } from '../challenges/rows.ts';
 import { inTransaction, type PoolClient } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
+import { enqueueEvaluations } from '../jobs/enqueue.ts';
+import { createCandidateEvaluations } from '../jobs/status-writer.ts';
 import { writeAudit } from './audit.ts';
-import { casesWithoutUsableGold, insertCandidates, insertRun, undecidedRunsFor, type RunRow } from './runs-store.ts';
+import { casesWithoutUsableGold, insertRun, undecidedRunsFor, type RunRow } from './runs-store.ts';
 import type { SubmissionRow } from './submissions-store.ts';
 
 export interface ReevaluationRequest {
@@ -46,11 +48,11 @@ export async function startReevaluation(deps: AppDeps, request: ReevaluationRequ
       throw new AppError('CONFLICT', `cannot re-evaluate: ${unusable.map((c) => `case "${c.name}": ${c.problem}`).join('; ')}; upload a gold standard for it first`, { cases: unusable });
     }
     const run = await insertRun(client, request.phase.id, request.submission?.id ?? null, request.reason, request.actorId);
-    const evaluationIds = await insertCandidates(client, run.id, submissionIds);
+    const evaluationIds = await createCandidateEvaluations(client, run.id, submissionIds);
     if (!evaluationIds.length) {
       throw new AppError('CONFLICT', `${request.submission ? `submission ${request.submission.id} has` : 'the submissions have'} no evaluated cases to re-run`);
     }
-    for (const evaluationId of evaluationIds) await deps.queue.send('evaluate-case', { evaluationId }, client);
+    await enqueueEvaluations(deps.queue, evaluationIds, client);
     await writeAudit(client, {
       actorId: request.actorId,
       action: 'evaluation_run.start',

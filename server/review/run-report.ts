@@ -9,7 +9,7 @@ import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { leaderboardOf, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
 import { evaluatedSubmissions, submissionsByIds, type LeaderboardSubmission } from '../leaderboards/store.ts';
-import { AGGREGATED_METRICS, aggregateCases, type StoredCaseMetrics } from '../submissions/aggregate.ts';
+import { AGGREGATED_METRICS, aggregateCases, type StoredCaseMetrics } from '../jobs/submission-aggregate.ts';
 import { candidatePairs, markReadyIfFinished, runJson, runProgress, type CandidatePair, type RunProgress, type RunRow } from './runs-store.ts';
 
 const SHOWN_COUNTS = ['branches_total', 'branches_detected'] as const;

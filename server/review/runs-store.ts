@@ -4,7 +4,8 @@
  */
 import type { Run } from '../../contract/review.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import { AGGREGATED_METRICS } from '../submissions/aggregate.ts';
+import { publishCandidateEvaluations } from '../jobs/status-writer.ts';
+import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
 
 export interface RunRow {
   id: number;
@@ -67,22 +68,6 @@ export async function insertRun(client: PoolClient, phaseId: number, submissionI
     [phaseId, submissionId, reason, actorId],
   );
   return result.rows[0];
-}
-
-/** One queued candidate per published (submission, case), scored against the case's current gold standard. */
-export async function insertCandidates(client: PoolClient, runId: number, submissionIds: number[]): Promise<number[]> {
-  const result = await client.query<{ id: number }>(
-    `insert into evaluations (submission_id, case_id, run_id, gold_standard_id, status)
-     select e.submission_id, e.case_id, $1, g.id, 'queued'
-       from evaluations e join gold_standards g on g.case_id = e.case_id and g.is_current
-       -- only cases that have a prediction to score (a model submission's failed run left none)
-       join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
-      where e.run_id is null and e.submission_id = any($2::bigint[])
-      order by e.submission_id, e.case_id
-     returning id`,
-    [runId, submissionIds],
-  );
-  return result.rows.map((r) => r.id);
 }
 
 export interface RunProgress {
@@ -164,22 +149,8 @@ export async function publishCandidates(client: PoolClient, runId: number): Prom
       where c.run_id = $1 and (p.id is null or p.status is distinct from c.status or ${OFFICIAL_CHANGED})`,
     [runId],
   );
-  const result = await client.query<{ submission_id: number }>(
-    `insert into evaluations (submission_id, case_id, run_id, gold_standard_id, status, attempts, metrics, provenance,
-                              queued_at, started_at, finished_at)
-     select c.submission_id, c.case_id, null, c.gold_standard_id, c.status, c.attempts, c.metrics,
-            coalesce(c.provenance, '{}'::jsonb) || jsonb_build_object('runId', c.run_id, 'candidateEvaluationId', c.id),
-            c.queued_at, c.started_at, c.finished_at
-       from evaluations c where c.run_id = $1
-     on conflict (submission_id, case_id) where run_id is null do update set
-       gold_standard_id = excluded.gold_standard_id, status = excluded.status, attempts = excluded.attempts,
-       metrics = excluded.metrics, provenance = excluded.provenance, progress = null, heartbeat_at = null, worker = null,
-       error_code = null, error_message = null, error_owner = null,
-       queued_at = excluded.queued_at, started_at = excluded.started_at, finished_at = excluded.finished_at
-     returning submission_id`,
-    [runId],
-  );
-  return { submissionIds: [...new Set(result.rows.map((r) => r.submission_id))].sort((a, b) => a - b), changedCases: changed.rows[0].n };
+  const submissionIds = await publishCandidateEvaluations(client, runId);
+  return { submissionIds, changedCases: changed.rows[0].n };
 }
 
 /** The published per-case metrics of these submissions (done cases), for recomputing their aggregates. */

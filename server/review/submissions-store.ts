@@ -2,7 +2,7 @@
 import type { FailureCode } from '../../contract/error-codes.ts';
 import type { ReviewedCase, ReviewedSubmission } from '../../contract/review.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import type { SubmissionAggregate } from '../submissions/aggregate.ts';
+import type { SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 
 export interface SubmissionRow {
   id: number;

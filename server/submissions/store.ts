@@ -4,8 +4,8 @@
  */
 import type { Pool, PoolClient } from '../db/pool.ts';
 import type { ImageGeometry } from '../../evaluator/index.ts';
-import type { SubmissionAggregate } from './aggregate.ts';
-import type { CaseStatus, SubmissionStatus } from './submission-status.ts';
+import type { SubmissionAggregate } from '../jobs/submission-aggregate.ts';
+import type { CaseStatus, SubmissionStatus } from '../jobs/submission-status.ts';
 import type { SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
 
 type Db = Pool | PoolClient;
@@ -60,20 +60,6 @@ export async function insertSubmissionFiles(
      select $1, * from unnest($2::bigint[], $3::text[], $4::text[])`,
     [submissionId, files.map((f) => f.caseId), files.map((f) => f.sha256), files.map((f) => f.originalName)],
   );
-}
-
-/** One queued, published evaluation per case, each against the case's current gold standard once it is ready. */
-export async function insertEvaluations(client: PoolClient, submissionId: number, caseIds: readonly number[]): Promise<number[]> {
-  const result = await client.query<{ id: number }>(
-    `insert into evaluations (submission_id, case_id, run_id, status, gold_standard_id)
-     select $1, c.id, null, 'queued',
-            (select g.id from gold_standards g where g.case_id = c.id and g.is_current and g.status = 'ready')
-     from unnest($2::bigint[]) with ordinality as c(id, n)
-     order by c.n
-     returning id`,
-    [submissionId, caseIds],
-  );
-  return result.rows.map((r) => r.id);
 }
 
 export interface SubmissionRow {

@@ -6,7 +6,7 @@
  */
 import type { FailureCode } from '../../contract/error-codes.ts';
 import type { SubmissionCase, SubmissionDetail, SubmissionSummary } from '../../contract/submissions.ts';
-import { AGGREGATED_METRICS } from './aggregate.ts';
+import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
 import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
 
 const TEAM_VISIBLE_METRICS = new Set<string>([

@@ -33,8 +33,9 @@ const PATTERNS: Array<{ re: RegExp; kind: Use['kind']; owner?: number; code: num
   // error bodies written by hand, and failures as objects: { owner: 'team', code: 'MODEL_TIME_LIMIT', … }
   { re: new RegExp(`code: ${CODE}`, 'g'), kind: 'either', code: 1 },
   { re: new RegExp(`owner: '(team|platform)',\\s*code: ${CODE}`, 'g'), kind: 'failure', owner: 1, code: 2 },
-  // failures written to the database: markEvaluationFailed(…, 'platform', 'NO_PREDICTION', …), failCase(…), SQL
-  { re: new RegExp(`(?:markEvaluationFailed|failCase)\\([^;]*?'(team|platform)',\\s*${CODE}`, 'g'), kind: 'failure', owner: 1, code: 2 },
+  // failures written to the database by any failing call: failEvaluation(…, 'platform', 'NO_PREDICTION', …),
+  // failCase(…); and in SQL
+  { re: new RegExp(`\\w*[Ff]ail\\w*\\([^;]*?'(team|platform)',\\s*${CODE}`, 'g'), kind: 'failure', owner: 1, code: 2 },
   { re: new RegExp(`error_code = ${CODE}`, 'g'), kind: 'failure', code: 1 },
 ];
 

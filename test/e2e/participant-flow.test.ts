@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { writeVolume } from '../../evaluator/index.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

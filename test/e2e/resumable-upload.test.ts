@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { writeVolume, type ImageGeometry } from '../../evaluator/index.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { createCase, createPhase, waitFor } from '../helpers/platform-rows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, type Browser } from './browser.ts';

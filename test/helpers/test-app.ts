@@ -11,7 +11,7 @@ import { createApp } from '../../server/app.ts';
 import type { AppDeps } from '../../server/app-deps.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Pool } from '../../server/db/pool.ts';
-import { startJobQueue } from '../../server/queue/job-queue.ts';
+import { startJobQueue } from '../../server/jobs/job-queue.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { checkReply } from './contract-check.ts';

@@ -19,7 +19,7 @@ import type { AppDeps } from '../../server/app-deps.ts';
 import { loadConfig } from '../../server/config.ts';
 import { freePort } from '../../server/db/embedded-postgres.ts';
 import { createPool } from '../../server/db/pool.ts';
-import { startJobQueue, type JobQueue } from '../../server/queue/job-queue.ts';
+import { startJobQueue, type JobQueue } from '../../server/jobs/job-queue.ts';
 import { LocalStorage } from '../../server/storage/local-storage.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { evaluationProgress } from '../../server/platform-api.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
 import { DEMO_MODEL_CASES, DEMO_MODEL_PHASE_NAME } from '../../seed/demo/demo-model-phase.ts';

@@ -16,7 +16,7 @@ import { createApp } from '../../server/app.ts';
 import type { AppDeps } from '../../server/app-deps.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createPool } from '../../server/db/pool.ts';
-import type { JobQueue } from '../../server/queue/job-queue.ts';
+import type { JobQueue } from '../../server/jobs/job-queue.ts';
 import { LocalStorage } from '../../server/storage/local-storage.ts';
 
 const DOCS = fileURLToPath(new URL('../../docs/api.md', import.meta.url));

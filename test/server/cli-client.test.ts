@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClientCommands } from '../../server/cli/commands.ts';
-import { AGGREGATED_METRICS } from '../../server/submissions/aggregate.ts';
+import { AGGREGATED_METRICS } from '../../server/jobs/submission-aggregate.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 interface Captured {

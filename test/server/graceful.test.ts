@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../../server/app.ts';
 import { UploadGate } from '../../server/lifecycle/upload-gate.ts';
-import { startJobQueue } from '../../server/queue/job-queue.ts';
+import { startJobQueue } from '../../server/jobs/job-queue.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
 import * as rows from '../helpers/platform-rows.ts';
 import { createPhaseWithCases, createTeam, writeMask } from '../helpers/submission-fixtures.ts';

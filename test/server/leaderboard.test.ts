@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Pool } from '../../server/db/pool.ts';
-import { AGGREGATED_METRICS } from '../../server/submissions/aggregate.ts';
+import { AGGREGATED_METRICS } from '../../server/jobs/submission-aggregate.ts';
 import { createTestApp, type Agent, type TestApp } from '../helpers/test-app.ts';
 
 const SHA = 'a'.repeat(64);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { buildBaselineModel } from '../../seed/baseline-model/build-baseline.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {

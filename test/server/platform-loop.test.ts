@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

@@ -9,7 +9,7 @@ import {
   weightedScore,
   type RankableSubmission,
 } from '../../server/leaderboards/rank.ts';
-import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../../server/submissions/aggregate.ts';
+import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../../server/jobs/submission-aggregate.ts';
 
 const ATM22: RankingScheme = { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } };
 const MEAN_RANK_TD_BD: RankingScheme = { scheme: 'mean-rank', metrics: ['TD', 'BD'] };

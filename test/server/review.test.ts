@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Pool } from '../../server/db/pool.ts';
 import { csvCell, csvTable } from '../../server/review/csv.ts';
-import { AGGREGATED_METRICS, aggregateCases, type StoredCaseMetrics } from '../../server/submissions/aggregate.ts';
+import { AGGREGATED_METRICS, aggregateCases, type StoredCaseMetrics } from '../../server/jobs/submission-aggregate.ts';
 import { createTestApp, type Agent, type TestApp } from '../helpers/test-app.ts';
 
 const sha = (n: number) => n.toString(16).padStart(64, '0');

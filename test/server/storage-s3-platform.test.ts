@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { writeVolume, type ImageVolume } from '../../evaluator/index.ts';
 import { loadConfig } from '../../server/config.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { S3Storage } from '../../server/storage/s3-storage.ts';
 import { waitFor } from '../helpers/platform-rows.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeQuota } from '../../server/submissions/quota.ts';
-import { submissionStatus } from '../../server/submissions/submission-status.ts';
+import { submissionStatus } from '../../server/jobs/submission-status.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
   addGoldStandard,

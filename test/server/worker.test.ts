@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OFFICIAL_KEYS } from '../../evaluator/cli.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

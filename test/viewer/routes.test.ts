@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { writeVolume } from '../../evaluator/index.ts';
 import { decodeMesh } from '../../contract/viewer/mesh-format.ts';
 import type { TriangleMesh } from '../../contract/viewer/triangle-mesh.ts';
-import { startWorker } from '../../server/queue/evaluation-jobs.ts';
+import { startWorker } from '../../server/worker/worker.ts';
 import { artefactKeys, readArtefact } from '../../server/viewer/artefact-store.ts';
 import { decodeVolume } from '../../contract/viewer/volume-format.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';

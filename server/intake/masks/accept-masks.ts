@@ -8,6 +8,7 @@ import { archiveExtension } from '../../../contract/submission-files/case-file-n
 import type { CandidateFile } from '../../../contract/submission-files/match-files.ts';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../errors.ts';
+import { enqueueEvaluations } from '../../jobs/enqueue.ts';
 import type { StoredBlob } from '../../storage/storage.ts';
 import { quotaOf, type Quota } from '../../submissions/quota.ts';
 import { insertSubmissionFiles } from '../../submissions/store.ts';
@@ -62,7 +63,7 @@ export async function acceptMasks(deps: AppDeps, target: MaskTarget, userId: num
         submissionId,
         stored.map((s) => ({ caseId: s.caseId, sha256: s.blob.sha256, originalName: s.file.name })),
       );
-      for (const evaluationId of evaluationIds) await deps.queue.send('evaluate-case', { evaluationId }, client);
+      await enqueueEvaluations(deps.queue, evaluationIds, client);
     },
   );
   return {

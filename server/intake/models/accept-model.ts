@@ -8,7 +8,9 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../errors.ts';
 import { parseManifest, type ModelManifest } from '../../models/manifest.ts';
-import { insertModelRuns, insertSubmissionModel } from '../../models/model-store.ts';
+import { enqueueModelRuns } from '../../jobs/enqueue.ts';
+import { createModelRuns } from '../../jobs/status-writer.ts';
+import { insertSubmissionModel } from '../../models/model-store.ts';
 import { validateModel } from '../../models/validate-model.ts';
 import { quotaOf, type Quota } from '../../submissions/quota.ts';
 import { commitSubmission } from '../commit-submission.ts';
@@ -57,7 +59,7 @@ export async function acceptModel(deps: AppDeps, target: ModelTarget, userId: nu
     { target, userId, note: upload.note, warnings: [], blobs: [blob], caseIds: target.cases.map((c) => c.id) },
     async (client, submissionId, evaluationIds) => {
       await insertSubmissionModel(client, submissionId, { sha256: blob.sha256, originalName: model.name, manifest, summary });
-      for (const modelRunId of await insertModelRuns(client, evaluationIds)) await deps.queue.send('run-model', { modelRunId }, client);
+      await enqueueModelRuns(deps.queue, await createModelRuns(client, evaluationIds), client);
     },
   );
   return {

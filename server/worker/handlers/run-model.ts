@@ -1,34 +1,26 @@
 /**
- * The `run-model` job: one submission's model on one hidden case, in a sandboxed child (sandbox/), within the
- * phase's time and memory limits per case. On success the mask is stored content-addressed, recorded as the
- * case's submission file, and the case's `evaluate-case` job is enqueued in the same transaction — from there on
- * it is scored exactly like an uploaded mask (the evaluate job reads `submission_files`, so it may only exist once
- * the mask does). A model that breaks a limit, emits NaN or the wrong shape fails that case only, as the team's
- * fault, with the reason; a platform fault is retried like scoring, then fails as the platform's.
+ * The `run-model` job: one submission's model on one hidden case, in a sandboxed child (server/models/sandbox/),
+ * within the phase's time and memory limits per case. On success the mask is stored content-addressed, recorded as
+ * the case's submission file, and the case's `evaluate-case` job is enqueued in the same transaction — from there
+ * on it is scored exactly like an uploaded mask (the evaluate job reads `submission_files`, so it may only exist
+ * once the mask does). A model that breaks a limit, emits NaN or the wrong shape fails that case only, as the
+ * team's fault, with the reason; a platform fault is retried like scoring, then fails as the platform's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { logEvent } from '../../evaluator/index.ts';
-import type { AppDeps } from '../app-deps.ts';
-import { inTransaction } from '../db/pool.ts';
-import { markEvaluationFailed } from '../queue/evaluation-store.ts';
-import type { JobContext } from '../queue/job-queue.ts';
-import { insertBlobs } from '../submissions/store.ts';
-import {
-  loadModelRun,
-  markModelRunDone,
-  markModelRunFailed,
-  markModelRunRetrying,
-  markModelRunRunning,
-  reportInferenceProgress,
-  type ModelRunJobRow,
-} from './model-store.ts';
-import type { RunReport, RunRequest } from './sandbox/run-model-child.ts';
-import { runSandboxed } from './sandbox/run-sandboxed.ts';
+import { logEvent } from '../../../evaluator/index.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import { inTransaction } from '../../db/pool.ts';
+import type { RunReport, RunRequest } from '../../models/sandbox/run-model-child.ts';
+import { runSandboxed } from '../../models/sandbox/run-sandboxed.ts';
+import { insertBlobs } from '../../submissions/store.ts';
+import { enqueueEvaluations } from '../../jobs/enqueue.ts';
+import type { JobContext } from '../../jobs/job-queue.ts';
+import { loadModelRun, type ModelRunJobRow } from '../job-rows.ts';
+import { failEvaluation, failModelRun, finishModelRun, reportInferenceProgress, retryModelRun, startModelRun } from '../../jobs/status-writer.ts';
+import { WORKER_ID } from '../worker-deps.ts';
 
-const RUN_SCRIPT = new URL('./sandbox/run-model-child.ts', import.meta.url);
-const WORKER_ID = `${hostname()}:${process.pid}`;
+const RUN_SCRIPT = new URL('../../models/sandbox/run-model-child.ts', import.meta.url);
 const PROGRESS_EVERY_MS = 1000;
 
 class RetryLater extends Error {}
@@ -37,8 +29,8 @@ const evaluationOf = (run: ModelRunJobRow) => ({ id: run.evaluation_id, submissi
 
 async function failCase(deps: AppDeps, run: ModelRunJobRow, owner: 'team' | 'platform', code: string, message: string, measured: { peakMemoryMb?: number; runMs?: number } = {}) {
   await inTransaction(deps.db, async (client) => {
-    await markModelRunFailed(client, run, { code, message, ...measured });
-    await markEvaluationFailed(client, evaluationOf(run), owner, code, `case ${run.case_name}: ${message}`);
+    await failModelRun(client, run, { code, message, ...measured });
+    await failEvaluation(client, evaluationOf(run), owner, code, `case ${run.case_name}: ${message}`);
   });
   logEvent('warn', 'model run failed', { modelRunId: run.id, case: run.case_name, owner, code });
 }
@@ -47,7 +39,7 @@ async function platformFault(deps: AppDeps, run: ModelRunJobRow, context: JobCon
   const message = `platform error while running the model on case ${run.case_name}: ${detail}`;
   logEvent('error', 'model run platform error', { modelRunId: run.id, attempt: context.retryCount + 1, message });
   if (context.retryCount < context.retryLimit) {
-    await markModelRunRetrying(deps.db, run, message);
+    await retryModelRun(deps.db, run, message);
     throw new RetryLater(message);
   }
   await failCase(deps, run, 'platform', 'PLATFORM_ERROR', `${message} (gave up after ${context.retryCount + 1} attempts; this does not count toward your quota)`);
@@ -57,7 +49,7 @@ export async function runModelJob(deps: AppDeps, modelRunId: number, context: Jo
   const run = await loadModelRun(deps.db, modelRunId);
   if (!run || run.status === 'done' || run.status === 'failed' || run.has_mask) return;
   if (run.evaluation_status === 'done' || run.evaluation_status === 'failed') return;
-  await markModelRunRunning(deps.db, run, WORKER_ID);
+  await startModelRun(deps.db, run, WORKER_ID);
   const scratch = await mkdtemp(join(deps.storage.scratchDir, 'model-run-'));
   try {
     const request: RunRequest = {
@@ -86,14 +78,14 @@ export async function runModelJob(deps: AppDeps, modelRunId: number, context: Jo
     const blob = await deps.storage.putFile(request.maskPath);
     await inTransaction(deps.db, async (client) => {
       await insertBlobs(client, [blob]);
-      await markModelRunDone(client, run, {
+      await finishModelRun(client, run, {
         maskSha256: blob.sha256,
         provider: outcome.result.provider,
         runMs: outcome.ms,
         peakMemoryMb: outcome.peakMemoryMb,
         patches: outcome.result.patches,
       });
-      await deps.queue.send('evaluate-case', { evaluationId: run.evaluation_id }, client);
+      await enqueueEvaluations(deps.queue, [run.evaluation_id], client);
     });
     logEvent('info', 'model run done', { modelRunId: run.id, case: run.case_name, ms: outcome.ms, patches: outcome.result.patches, provider: outcome.result.provider, peakMemoryMb: outcome.peakMemoryMb });
   } catch (error) {
@@ -110,10 +102,4 @@ export async function modelRunDeadLetter(deps: AppDeps, modelRunId: number): Pro
   if (!run || run.status === 'done' || run.status === 'failed' || run.has_mask) return;
   if (run.evaluation_status === 'done' || run.evaluation_status === 'failed') return;
   await failCase(deps, run, 'platform', 'PLATFORM_TIMEOUT', `the model run did not finish after ${deps.config.evaluationRetries + 1} attempts (the workers running it stopped); this does not count toward your quota`);
-}
-
-/** Registers the model jobs on the queue (called from the worker's start-up). */
-export async function startModelWorker(deps: AppDeps): Promise<void> {
-  await deps.queue.work('run-model', (data, context) => runModelJob(deps, data.modelRunId, context));
-  await deps.queue.work('run-model-dead', (data) => modelRunDeadLetter(deps, data.modelRunId));
 }
