@@ -1,29 +1,37 @@
 /**
  * The `build-viewer` job, low priority: a scored case's viewer artefacts (its leakage surface and the level-2 mask
- * of the prediction's largest component), built only when this worker has had nothing to score for a while, so
- * that it never slows scoring. The job waits in the worker for such a pause (up to HOLD_MS), else goes back to the
- * queue for later. If someone opens the 3D view first, the server builds what is missing on that request
+ * of the prediction's largest component), built only when this worker scores nothing and no job people wait for
+ * (gold preparation, scoring, model runs) is waiting in the queue, so that it never slows scoring. The job waits
+ * in the worker for such a pause (up to HOLD_MS), else goes back to the queue for later. If someone opens the 3D view first, the server builds what is missing on that request
  * (server/viewer/routes.ts) — a viewer artefact is a cache, and never fails anything.
  */
 import { logEvent } from '../../../evaluator/index.ts';
 import { goldForEvaluation, loadEvaluation } from '../job-rows.ts';
 import { enqueueViewerBuild } from '../../jobs/enqueue.ts';
+import { QUEUE_NAMES } from '../../jobs/job-queue.ts';
 import { buildEvaluationViewerArtefacts } from '../viewer-artefacts.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 
-/** Idle this long (more than the queue's polling interval): no case was waiting for this worker. */
-const IDLE_MS = 2000;
+/** Idle at least this long: the worker's own fetch-again after a job has had its chance. */
+const IDLE_MS = 250;
+/** The queues of jobs people wait for: a viewer build waits while any of them has a job waiting. */
+const WAITED_FOR = [QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel] as const;
 /** Held at most this long, and well within the job's expiry (EVALUATION_TIMEOUT_S). */
 const HOLD_MS = 60_000;
 const LOOK_EVERY_MS = 500;
 /** A build that found no pause within HOLD_MS looks again this much later. */
 const DEFER_S = 30;
 
+async function nothingWaiting(deps: WorkerDeps): Promise<boolean> {
+  for (const queue of WAITED_FOR) if ((await deps.queue.depth(queue)).waiting > 0) return false;
+  return true;
+}
+
 async function waitForIdle(deps: WorkerDeps): Promise<boolean> {
   const deadline = performance.now() + Math.min(HOLD_MS, (deps.config.evaluationTimeoutS * 1000) / 2);
   for (;;) {
     if (deps.queue.stopping?.()) return false;
-    if (deps.activity.idleFor(IDLE_MS)) return true;
+    if (deps.activity.idleFor(IDLE_MS) && (await nothingWaiting(deps))) return true;
     if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
   }
