@@ -24,6 +24,7 @@ import { describe, it, before } from 'mocha';
 import { EvaluatorError } from '../../evaluator/errors.ts';
 import { prepareGold } from '../../evaluator/pipeline/prepare-gold.ts';
 import { ON_SKELETON, type PreparedGold } from '../../evaluator/pipeline/prepared-gold.ts';
+import { decodePreparedGold, encodePreparedGold } from '../../evaluator/pipeline/prepared-gold-file.ts';
 import { scorePrediction, type CaseScore } from '../../evaluator/pipeline/score-prediction.ts';
 import {
   cloneMask,
@@ -184,6 +185,25 @@ describe('synthetic airway trees through prepareGold and scorePrediction', () =>
     trunk = branchAt(gold, 20, 20, 15);
     left = branchAt(gold, 10, 20, 50); // the left axis passes through (10, 20, 50)
     right = branchAt(gold, 30, 20, 50);
+  });
+
+  it('survives encoding: the decoded branch labels equal the prepared ones voxel for voxel (crop of any length)', () => {
+    const decoded = decodePreparedGold(encodePreparedGold(gold));
+    const cropVoxels = gold.crop.shape[0] * gold.crop.shape[1] * gold.crop.shape[2];
+    assert.ok(gold.voxelClass.some((c) => c !== 0));
+    assert.deepEqual(decoded.voxelClass, gold.voxelClass);
+    assert.deepEqual(decoded.branch, gold.branch);
+    // the scan reads four classes at a time: a crop whose length is not a multiple of four keeps its last voxels
+    const odd = { ...gold, crop: { ...gold.crop, shape: [1, 1, cropVoxels - 1] as [number, number, number] } };
+    const last = cropVoxels - 2;
+    const voxelClass = gold.voxelClass.slice(0, cropVoxels - 1);
+    const branch = gold.branch.slice(0, cropVoxels - 1);
+    voxelClass[last] = ON_SKELETON;
+    branch[last] = 7;
+    const goldVoxelsOdd = voxelClass.reduce((n, c) => n + (c ? 1 : 0), 0);
+    const tail = decodePreparedGold(encodePreparedGold({ ...odd, voxelClass, branch, goldVoxels: goldVoxelsOdd }));
+    assert.equal(tail.branch[last], 7);
+    assert.deepEqual(tail.branch, branch);
   });
 
   describe('a Y-shaped tree: trunk + two children', () => {
