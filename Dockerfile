@@ -33,7 +33,6 @@ COPY bin ./bin
 COPY contract ./contract
 COPY server ./server
 COPY evaluator ./evaluator
-COPY contract ./contract
 COPY migrations ./migrations
 COPY seed ./seed
 COPY docs ./docs

@@ -8,7 +8,7 @@
  *    queue's, pg-boss), divided by the cases; the bench's own polling query is left out;
  *  - storage: reading the stored prediction (gzip, ~150 kB) from the store, and reading plus decoding it (the
  *    worker's run time minus its scoring stages);
- *  - CPU by stage of the worker's handler, from its "case scored" log lines (server/jobs/stage-clock.ts);
+ *  - CPU by stage of the worker's handler, from its "case scored" log lines (server/worker/stage-clock.ts);
  *  - the viewer artefacts (low-priority build-viewer jobs, run once nothing waits for scoring): how long after the
  *    last score they were all built, and the workers' CPU meanwhile. The run's time stops at the last score.
  * Then the projection for N machines and the bottleneck. Options: --cases 40, --workers 1,2,4.

@@ -18,6 +18,7 @@ import { prepareGold } from './pipeline/prepare-gold.ts';
 import type { PreparedGold } from './pipeline/prepared-gold.ts';
 import { readPreparedGold, writePreparedGold } from './pipeline/prepared-gold-file.ts';
 import { readVolume, DEFAULT_MAX_VOXELS } from './io/read-volume.ts';
+import { VolumeBuffer } from './io/volume-buffer.ts';
 import { scorePrediction, type CaseScore } from './pipeline/score-prediction.ts';
 import { OFFICIAL_KEYS } from './metrics/atm22-metrics.ts';
 import { EVALUATOR_VERSION } from './version.ts';
@@ -90,10 +91,12 @@ async function evaluateCommand(args: string[]): Promise<number> {
   const maxVoxels = maxVoxelsOption(values['max-voxels']);
   const gold = values.gt ? await prepareFromFile(values.gt, maxVoxels) : await readPreparedGold(values.prepared!);
   let failures = 0;
+  // one buffer for every prediction, scored one after the other: fresh memory costs page faults, reused does not
+  const predictions = new VolumeBuffer();
   for (const pred of preds) {
     try {
       const started = performance.now();
-      const volume = await readVolume(pred, { maxVoxels });
+      const volume = await readVolume(pred, { maxVoxels, buffer: predictions });
       const score = await scorePrediction(gold, volume, pred);
       process.stdout.write(JSON.stringify(resultRecord(pred, score)) + '\n');
       logEvent('info', 'scored', { pred, ms: Math.round(performance.now() - started) });

@@ -5,6 +5,7 @@ export { EvaluatorError, type EvaluatorErrorCode } from './errors.ts';
 export type { ImageVolume, ImageGeometry, ComponentType, VoxelArray } from './io/image-volume.ts';
 export { describeSize } from './io/image-volume.ts';
 export { readVolume, DEFAULT_MAX_VOXELS, type ReadVolumeOptions } from './io/read-volume.ts';
+export { VolumeBuffer } from './io/volume-buffer.ts';
 export { writeWithItk as writeVolume } from './io/itk-volume.ts';
 export { geometryMismatches, DEFAULT_GEOMETRY_TOLERANCE, type GeometryTolerance } from './io/check-geometry.ts';
 export { prepareGold, type PrepareOptions } from './pipeline/prepare-gold.ts';

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EvaluatorError } from '../errors.ts';
 import type { ImageVolume } from './image-volume.ts';
+import type { VolumeBuffer } from './volume-buffer.ts';
 import { isNiftiPath, readNifti } from './nifti.ts';
 
 export const DEFAULT_MAX_VOXELS = 1024 * 1024 * 1024;
@@ -25,6 +26,8 @@ export interface ReadVolumeOptions {
    * their sha256). Error messages still name `path`.
    */
   readonly fileName?: string;
+  /** NIfTI: inflate into this reused buffer (see io/volume-buffer.ts); `data` is valid until its next read. */
+  readonly buffer?: VolumeBuffer;
 }
 
 const ITK_EXTENSIONS = /(\.nii\.gz|\.nii|\.nrrd|\.nhdr|\.mha|\.mhd)$/i;
@@ -59,7 +62,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   }
   const name = options.fileName ?? path;
   if (isNiftiPath(name) && !options.forceItk) {
-    return readNifti(path, { maxVoxels, headerOnly: options.headerOnly });
+    return readNifti(path, { maxVoxels, headerOnly: options.headerOnly, buffer: options.buffer });
   }
   return readWithItkAs(path, name, maxVoxels, options.headerOnly);
 }

@@ -3,6 +3,7 @@
  * the process last worked on a job people wait for (viewer builds run only when it has been idle a while).
  */
 import { hostname } from 'node:os';
+import type { VolumeBuffer } from '../../evaluator/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { PreparedGoldCache } from './prepared-gold-cache.ts';
 
@@ -32,4 +33,6 @@ export class WorkerActivity {
 export interface WorkerDeps extends AppDeps {
   readonly goldCache: PreparedGoldCache;
   readonly activity: WorkerActivity;
+  /** The memory every prediction this process scores is inflated into (one case at a time per process). */
+  readonly predictionBuffer: VolumeBuffer;
 }

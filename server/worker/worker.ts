@@ -4,7 +4,7 @@
  * - `run-model` → handlers/run-model.ts (model phases); `build-viewer` → handlers/build-viewer.ts (low priority);
  * - the dead-letter queues of the first three: a job that exhausted its retries fails its row.
  */
-import { logEvent } from '../../evaluator/index.ts';
+import { logEvent, VolumeBuffer } from '../../evaluator/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { buildViewerJob } from './handlers/build-viewer.ts';
 import { evaluateCaseJob, evaluationDeadLetter } from './handlers/evaluate-case.ts';
@@ -17,7 +17,7 @@ export type { WorkerDeps } from './worker-deps.ts';
 
 /** Registers every handler on the queue: one worker process. */
 export async function startWorker(deps: AppDeps): Promise<WorkerDeps> {
-  const worker: WorkerDeps = { ...deps, goldCache: new PreparedGoldCache(deps.storage), activity: new WorkerActivity() };
+  const worker: WorkerDeps = { ...deps, goldCache: new PreparedGoldCache(deps.storage), activity: new WorkerActivity(), predictionBuffer: new VolumeBuffer() };
   const { activity, queue } = worker;
   await queue.work('prepare-gold', (data, context) => activity.busy(() => prepareGoldJob(worker, data.goldStandardId, context)));
   await queue.work('evaluate-case', (data, context) => activity.busy(() => evaluateCaseJob(worker, data.evaluationId, context)));

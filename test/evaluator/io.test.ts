@@ -16,6 +16,7 @@ import { geometryMismatches } from '../../evaluator/io/check-geometry.ts';
 import type { ImageGeometry, ImageVolume, VoxelArray } from '../../evaluator/io/image-volume.ts';
 import { writeWithItk } from '../../evaluator/io/itk-volume.ts';
 import { readVolume, type ReadVolumeOptions } from '../../evaluator/io/read-volume.ts';
+import { VolumeBuffer } from '../../evaluator/io/volume-buffer.ts';
 import { emptyMask, volumeOf, voxelIndex, type Vec3 } from '../helpers/volumes.ts';
 
 // ------------------------------------------------------------------------------------------------ helpers
@@ -364,6 +365,38 @@ describe('image I/O', () => {
         target,
       );
       assertSameData(read.data, values, target);
+    });
+  });
+
+  describe('reading into a reused buffer (the worker\'s VolumeBuffer)', () => {
+    it('gives the same volume as fresh memory, read after read, a smaller file after a larger one', async () => {
+      const buffer = new VolumeBuffer();
+      const fresh = await readVolume(REAL_PREDICTION);
+      const first = await readVolume(REAL_PREDICTION, { buffer });
+      assertSameGeometry(first, fresh, 0, REAL_PREDICTION);
+      assert.deepEqual(first.data, fresh.data);
+      assert.ok(buffer.capacity >= fresh.data.length, 'the voxels were inflated into the buffer');
+      const small = file('small-after-large.nii.gz');
+      fs.writeFileSync(small, zlib.gzipSync(Buffer.concat([niftiHeader({ dims: [4, 5, 3] }), rampBytes(60)])));
+      const second = await readVolume(small, { buffer });
+      assert.deepEqual([...second.data], [...(await readVolume(small)).data]);
+    });
+
+    it('refuses truncated and over-long streams as the one-shot path does', async () => {
+      const buffer = new VolumeBuffer();
+      const short = file('short-buffered.nii.gz');
+      fs.writeFileSync(short, zlib.gzipSync(Buffer.concat([niftiHeader({ dims: [4, 5, 3] }), rampBytes(30)])));
+      const error = await expectError(() => readVolume(short, { buffer }), 'TRUNCATED_IMAGE', short);
+      assert.match(error.message, /holds 30 bytes of voxel data, the header announces 60/);
+      const cut = file('cut-buffered.nii.gz');
+      const whole = zlib.gzipSync(Buffer.concat([niftiHeader({ dims: [64, 64, 64] }), Buffer.alloc(64 ** 3, 1)]));
+      fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+      await expectError(() => readVolume(cut, { buffer }), 'TRUNCATED_IMAGE', cut);
+      const long = file('long-buffered.nii.gz');
+      fs.writeFileSync(long, zlib.gzipSync(Buffer.concat([niftiHeader({ dims: [4, 5, 3] }), Buffer.alloc(3 * 1024 * 1024)])));
+      await expectError(() => readVolume(long, { buffer }), 'UNREADABLE_IMAGE', long);
+      await expectError(() => readVolume(long), 'UNREADABLE_IMAGE', long);
+      await expectError(() => readVolume(cut), 'TRUNCATED_IMAGE', cut);
     });
   });
 

@@ -56,6 +56,36 @@ function randomInt8(shape: Shape3, seed: number, positive: number): Int8Array {
 }
 
 describe('foregroundRuns', () => {
+  it('skips zero words and reads set words element by element: the same runs as a plain array, for every element size and offset', () => {
+    const random = seededRandom(41);
+    const plainRuns = (values: number[], shape: Shape3) => foregroundRuns(values, shape);
+    const same = (a: ReturnType<typeof foregroundRuns>, b: ReturnType<typeof foregroundRuns>, what: string) => {
+      assert.deepEqual([...a.rows], [...b.rows], what);
+      assert.deepEqual([...a.starts], [...b.starts], what);
+      assert.deepEqual([...a.ends], [...b.ends], what);
+      assert.equal(a.voxels, b.voxels, what);
+    };
+    for (const shape of [[3, 5, 7], [2, 3, 9], [4, 4, 4], [1, 1, 13]] as Shape3[]) {
+      const n = shape[0] * shape[1] * shape[2];
+      // sparse foreground with background values that are not > 0 (negative, -0, NaN) inside set words
+      const values = Array.from({ length: n }, () => {
+        const r = random();
+        return r < 0.15 ? 1 + Math.floor(r * 20) : r < 0.2 ? -3 : r < 0.23 ? -0 : r < 0.25 ? Number.NaN : 0;
+      });
+      const expected = plainRuns(values, shape);
+      for (const make of [
+        (v: number[]) => Uint8Array.from(v, (x) => (x > 0 ? x : 0)),
+        (v: number[]) => Int8Array.from(v, (x) => (Number.isNaN(x) ? 0 : x)),
+        (v: number[]) => Int16Array.from(v, (x) => (Number.isNaN(x) ? 0 : x)),
+        (v: number[]) => Float32Array.from(v),
+        (v: number[]) => new Uint8Array([9, ...v.map((x) => (x > 0 ? x : 0))]).subarray(1), // unaligned view
+      ]) {
+        const typed = make(values);
+        same(foregroundRuns(typed as unknown as ArrayLike<number>, shape), expected, `${typed.constructor.name} ${shape.join('x')}`);
+      }
+    }
+  });
+
   it('lists runs along axis 2 in C order with row = i * n1 + j', () => {
     const shape: Shape3 = [2, 2, 6];
     const mask = parseBits(`

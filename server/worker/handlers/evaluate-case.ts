@@ -54,6 +54,7 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
       fileName: predName,
+      buffer: deps.predictionBuffer,
     });
     clock.lap('read');
     await reportProgress(deps.db, evaluationId, 'scoring');
