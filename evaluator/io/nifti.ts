@@ -259,8 +259,6 @@ export interface NiftiReadOptions {
   readonly buffer?: VolumeBuffer;
 }
 
-/** Streamed inflate: output pieces of this size, copied into the target as they come. */
-const INFLATE_PIECE = 1024 * 1024;
 /** Inflated bytes allowed beyond what the header announces (the same slack as the one-shot path). */
 const INFLATE_SLACK = 1024 * 1024;
 
@@ -274,39 +272,38 @@ function gunzipFailure(path: string, error: unknown): EvaluatorError {
   );
 }
 
+/** The parts of Node's zlib engine that let it inflate into memory of the caller's (stable since Node 0.10). */
+interface ZlibEngine {
+  _outBuffer: Buffer;
+  _outOffset: number;
+  _chunkSize: number;
+  _processChunk?(chunk: Uint8Array, flushFlag: number): Buffer;
+  close(): void;
+}
+
 /**
- * Inflates a gzip file into the first `expected` bytes of `target`, piece by piece; returns how many bytes the
- * stream held (at most `expected`, fewer when it ends early). A stream longer than `expected` plus the slack is
- * refused, as the one-shot path refuses it.
+ * Inflates a gzip file into `target` (the reused buffer), returning the inflated bytes as a view: zlib writes
+ * straight into the target, so no fresh memory is touched. Where Node's engine does not offer that (its
+ * `_processChunk`), the one-shot path runs instead. A stream longer than the target is refused, as the one-shot
+ * path refuses one longer than the header announces plus the slack.
  */
-async function inflateInto(file: Uint8Array, target: Uint8Array, path: string): Promise<number> {
-  const expected = target.length;
-  const gunzip = createGunzip({ chunkSize: INFLATE_PIECE });
-  let written = 0;
-  let total = 0;
-  const done = new Promise<void>((resolve, reject) => {
-    gunzip.on('data', (piece: Buffer) => {
-      total += piece.length;
-      if (total > expected + INFLATE_SLACK) {
-        gunzip.destroy(new EvaluatorError('UNREADABLE_IMAGE', `${path}: the gzip stream holds more data than the header announces`));
-        return;
-      }
-      const take = Math.min(piece.length, expected - written);
-      if (take > 0) {
-        target.set(take === piece.length ? piece : piece.subarray(0, take), written);
-        written += take;
-      }
-    });
-    gunzip.on('end', resolve);
-    gunzip.on('error', reject);
-  });
-  gunzip.end(file);
+function inflateInto(file: Uint8Array, target: Uint8Array, path: string): Uint8Array {
+  const engine = createGunzip() as unknown as ZlibEngine;
   try {
-    await done;
+    if (typeof engine._processChunk !== 'function') return gunzipSync(file, { maxOutputLength: target.length });
+    engine._outBuffer = Buffer.from(target.buffer, target.byteOffset, target.length);
+    engine._outOffset = 0;
+    engine._chunkSize = target.length;
+    const out = engine._processChunk(file, zlibConstants.Z_FINISH);
+    if (out.length > target.length - 1) {
+      throw new EvaluatorError('UNREADABLE_IMAGE', `${path}: the gzip stream holds more data than the header announces`);
+    }
+    return out;
   } catch (error) {
     throw gunzipFailure(path, error);
+  } finally {
+    engine.close();
   }
-  return written;
 }
 
 async function isGzip(path: string): Promise<boolean> {
@@ -345,8 +342,8 @@ export async function readNifti(path: string, options: NiftiReadOptions): Promis
   const expected = voxOffset + count * kind.bytes;
   let file: Uint8Array = await readFile(path);
   if (gz && options.buffer) {
-    const target = options.buffer.take(expected);
-    file = target.subarray(0, await inflateInto(file, target, path));
+    // one byte more than the slack allows, so that a stream filling the whole target is known to be too long
+    file = inflateInto(file, options.buffer.take(expected + INFLATE_SLACK + 1), path);
   } else if (gz) {
     try {
       // one output chunk for the whole image (capped, so a header that lies costs little): the default 16 kB

@@ -14,6 +14,11 @@ export class VolumeBuffer {
     return this.bytes.subarray(0, length);
   }
 
+  /** True when `view` lies in this buffer's memory (the image was inflated in place). */
+  holds(view: ArrayBufferView): boolean {
+    return view.buffer === this.bytes.buffer;
+  }
+
   /** Bytes held (for tests and logs). */
   get capacity(): number {
     return this.bytes.length;

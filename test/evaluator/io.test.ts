@@ -375,11 +375,14 @@ describe('image I/O', () => {
       const first = await readVolume(REAL_PREDICTION, { buffer });
       assertSameGeometry(first, fresh, 0, REAL_PREDICTION);
       assert.deepEqual(first.data, fresh.data);
-      assert.ok(buffer.capacity >= fresh.data.length, 'the voxels were inflated into the buffer');
+      assert.ok(buffer.capacity >= fresh.data.length);
+      assert.ok(buffer.holds(first.data), 'zlib inflated the voxels straight into the buffer');
+      assert.ok(!buffer.holds(fresh.data));
       const small = file('small-after-large.nii.gz');
       fs.writeFileSync(small, zlib.gzipSync(Buffer.concat([niftiHeader({ dims: [4, 5, 3] }), rampBytes(60)])));
       const second = await readVolume(small, { buffer });
       assert.deepEqual([...second.data], [...(await readVolume(small)).data]);
+      assert.ok(buffer.holds(second.data));
     });
 
     it('refuses truncated and over-long streams as the one-shot path does', async () => {
