@@ -22,6 +22,29 @@ function spawnWorker(t: TestApp, env: Record<string, string> = {}): ChildProcess
   });
 }
 
+/** A worker process, once it polls the queue (its "worker started" line); its warnings still reach stderr. */
+async function startedWorker(t: TestApp): Promise<ChildProcess> {
+  const child = fork(WORKER_MAIN, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, DATABASE_URL: t.database.url, STORAGE_DIR: t.storageDir, CARINA_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let pending = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('"worker started"')) resolve();
+        else if (!line.includes('"level":"info"')) process.stderr.write(`${line}\n`);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it started`)));
+  });
+  return child;
+}
+
 async function stopWorker(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
@@ -134,14 +157,16 @@ describe('evaluator worker @slow', function () {
     it('two workers share one queue without evaluating a case twice', async () => {
       const { challengeId, phaseId } = await createPhase(t.deps);
       const { caseId, goldId } = await createCase(t.deps, phaseId, 'ATM_305', referencePath(pairs[0].gold));
-      while (children.filter((c) => c.exitCode === null && c.signalCode === null).length < 2) {
-        const child = spawnWorker(t);
-        children.push(child);
-      }
+      if (!children.some((c) => c.exitCode === null && c.signalCode === null)) children.push(spawnWorker(t));
       await waitFor('gold ready', async () => (await t.db.query(`select 1 from gold_standards where id = $1 and status = 'ready'`, [goldId])).rowCount);
+      // two fresh workers, both polling before the cases arrive in one burst: a case scores in ~0.1 s now, so a
+      // worker that starts late could otherwise find the queue already empty
+      await Promise.all(children.map(stopWorker));
+      children.push(...(await Promise.all([startedWorker(t), startedWorker(t)])));
+      const teams = [];
+      for (let n = 0; n < 16; n++) teams.push(await createTeam(t.deps, challengeId, `Team ${n}`));
       const ids: number[] = [];
-      for (let n = 0; n < 8; n++) {
-        const team = await createTeam(t.deps, challengeId, `Team ${n}`);
+      for (const [n, team] of teams.entries()) {
         ids.push(...(await createSubmission(t.deps, phaseId, team, [{ caseId, path: referencePath(pairs[n % pairs.length].pred) }])).evaluationIds);
       }
       await waitFor('all done', async () => {
