@@ -4,6 +4,8 @@
  * - GET  /api/phases/:id/model-rules — the phase's model limits, the caps every model must respect, an example manifest
  * - GET  /api/submissions/:id/model — a model submission's manifest, structure and per-case runs (team and organisers)
  */
+import type { FailureCode } from '../../contract/error-codes.ts';
+import type { SubmissionModel } from '../../contract/models.ts';
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
@@ -41,7 +43,7 @@ export function modelsRouter(deps: AppDeps): Router {
     if (!model) throw new AppError('NOT_FOUND', `submission ${id} is a mask submission, not a model`);
     const runs = await modelRunsOfSubmission(deps.db, id);
     const hideCases = !row.show_case_results && !organiser;
-    res.json({
+    const reply: SubmissionModel = {
       submissionId: id,
       model: { file: model.original_name, sha256: model.sha256, structure: model.summary },
       manifest: model.manifest,
@@ -54,9 +56,10 @@ export function modelsRouter(deps: AppDeps): Router {
         provider: r.provider,
         runMs: r.run_ms,
         peakMemoryMb: r.peak_memory_mb,
-        error: r.error_code ? { code: r.error_code, message: r.error_message } : null,
+        error: r.error_code ? { code: r.error_code as FailureCode, message: r.error_message } : null,
       })),
-    });
+    };
+    res.json(reply);
   });
 
   return router;

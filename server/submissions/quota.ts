@@ -4,23 +4,15 @@
  * platform); rejected uploads never become submissions. Limits: `daily_limit` in any rolling 24 hours, and
  * `total_limit` (if set) over the phase. Times come from the database clock, like `created_at`.
  */
+import type { Quota as WireQuota } from '../../contract/submissions.ts';
 import { AppError } from '../errors.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import type { PhaseRow } from '../challenges/rows.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export interface Quota {
-  readonly dailyLimit: number;
-  readonly usedLast24h: number;
-  readonly remainingToday: number;
-  /** When `remainingToday` next grows (ISO, UTC): the moment a counted submission leaves the 24-hour window. */
-  readonly nextFreeAt: string | null;
-  readonly totalLimit: number | null;
-  readonly usedTotal: number;
-  readonly remainingTotal: number | null;
-  readonly rule: string;
-}
+/** A team's quota in a phase, as the wire has it (contract/submissions.ts). */
+export type Quota = WireQuota;
 
 export function quotaRule(dailyLimit: number, totalLimit: number | null): string {
   const total = totalLimit === null ? 'with no total limit in this phase' : `and at most ${totalLimit} in total in this phase`;

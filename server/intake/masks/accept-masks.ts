@@ -3,14 +3,14 @@
  * store the files content-addressed, then commit the submission, its files and one queued evaluation per case,
  * with one `evaluate-case` job per evaluation (commit-submission.ts). The caller removes the upload's folder.
  */
-import type { SubmissionWarning } from '../../../contract/submission-files/submission-problems.ts';
+import type { AcceptedSubmission as WireAcceptedSubmission } from '../../../contract/submissions.ts';
 import { archiveExtension } from '../../../contract/submission-files/case-file-names.ts';
 import type { CandidateFile } from '../../../contract/submission-files/match-files.ts';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../errors.ts';
 import { enqueueEvaluations } from '../../jobs/enqueue.ts';
 import type { StoredBlob } from '../../storage/storage.ts';
-import { quotaOf, type Quota } from '../../submissions/quota.ts';
+import { quotaOf } from '../../submissions/quota.ts';
 import { insertSubmissionFiles } from '../../submissions/store.ts';
 import { extractArchive } from '../archives/extract-archive.ts';
 import { commitSubmission } from '../commit-submission.ts';
@@ -18,16 +18,8 @@ import type { MaskTarget } from '../intake-target.ts';
 import type { ReceivedUpload } from '../received-upload.ts';
 import { validateMasks, type AcceptedCaseFile } from './validate-masks.ts';
 
-export interface AcceptedSubmission {
-  submission: {
-    id: number;
-    status: 'queued';
-    createdAt: string;
-    cases: Array<{ case: string; file: string }>;
-    warnings: SubmissionWarning[];
-  };
-  quota: Quota;
-}
+/** The 202 reply: the submission as queued, and the quota left (contract/submissions.ts). */
+export type AcceptedSubmission = WireAcceptedSubmission;
 
 /** The files to validate: the uploaded ones, or the contents of the one uploaded archive. */
 async function candidateFiles(deps: AppDeps, target: MaskTarget, upload: ReceivedUpload): Promise<CandidateFile[]> {

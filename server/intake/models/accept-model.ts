@@ -5,6 +5,7 @@
  * (commit-submission.ts; the same quota rule as masks). No `submission_files` yet: each model run adds its case's
  * mask when it has made it. The caller removes the upload's folder.
  */
+import type { AcceptedModel as WireAcceptedModel } from '../../../contract/models.ts';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../errors.ts';
 import { parseManifest, type ModelManifest } from '../../models/manifest.ts';
@@ -12,24 +13,14 @@ import { enqueueModelRuns } from '../../jobs/enqueue.ts';
 import { createModelRuns } from '../../jobs/status-writer.ts';
 import { insertSubmissionModel } from '../../models/model-store.ts';
 import { validateModel } from '../../models/validate-model.ts';
-import { quotaOf, type Quota } from '../../submissions/quota.ts';
+import { quotaOf } from '../../submissions/quota.ts';
 import { commitSubmission } from '../commit-submission.ts';
 import type { ModelTarget } from '../intake-target.ts';
 import type { ReceivedUpload } from '../received-upload.ts';
 import { requireOnnxName } from './model-form.ts';
 
-export interface AcceptedModel {
-  submission: {
-    id: number;
-    status: 'queued';
-    createdAt: string;
-    kind: 'model';
-    model: { file: string; sha256: string; sizeBytes: number; nodes: number; parameters: number; opsets: Array<{ domain: string; version: number }> };
-    manifest: ModelManifest;
-    cases: string[];
-  };
-  quota: Quota;
-}
+/** The 202 reply: the model submission as queued, and the quota left (contract/models.ts). */
+export type AcceptedModel = WireAcceptedModel;
 
 function manifestOf(upload: ReceivedUpload): ModelManifest {
   const parsed = parseManifest(upload.manifestText ?? '');
