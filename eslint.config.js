@@ -5,6 +5,7 @@
  *
  *   contract/    wire schemas shared by server and client: imports zod and nothing else
  *   evaluator/   the metrics and their I/O: imports nothing from server/, client/, seed/, bench/, test/, bin/
+ *   ranking/     the ranking statistics over score tables: imports nothing of the platform
  *   client/      the browser app: client/, contract/ and the evaluator's pure parts only (no node: built-ins)
  *   server/      API, jobs, intake: never seed/, bench/, test/, client/, bin/; the evaluator through its index.ts;
  *                server/jobs (the job lifecycle) below the features, server/worker (the job handlers) above them
@@ -98,7 +99,8 @@ export default defineConfig([
         {
           zones: [
             zone('contract', ['server', 'client', 'evaluator', 'seed', 'bench', 'test', 'bin'], 'contract/ is the bottom layer: it imports only zod.'),
-            zone('evaluator', ['server', 'client', 'seed', 'bench', 'test', 'bin'], 'the evaluator stands alone: it imports nothing from the platform.'),
+            zone('evaluator', ['server', 'client', 'seed', 'bench', 'test', 'bin', 'ranking'], 'the evaluator stands alone: it imports nothing from the platform.'),
+            zone('ranking', ['server', 'client', 'evaluator', 'contract', 'seed', 'bench', 'test', 'bin'], 'the ranking statistics stand alone: pure functions over score tables.'),
             zone('client', 'server', 'the client talks to the server over HTTP only: import the contract (contract/) instead.'),
             zone('client', ['seed', 'bench', 'test', 'bin'], 'the client bundles only client/, contract/ and the pure evaluator code.'),
             zone('client', 'evaluator', 'the client may import only the pure evaluator code (volume, kernels, metrics, io/image-volume, io/check-geometry).', PURE_EVALUATOR),

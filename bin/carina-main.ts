@@ -5,11 +5,13 @@
 import { EvaluatorError } from '../evaluator/errors.ts';
 import { CLIENT_USAGE } from '../server/cli/usage.ts';
 import { seedCommands, PHANTOM_USAGE } from '../seed/commands.ts';
+import { RANK_USAGE } from '../ranking/usage.ts';
 
 const USAGE = `usage: carina <command> [options]
 commands:
   prepare   --gt GOLD --out DIR                       prepare a gold standard once (cached form)
   evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each
+${RANK_USAGE}
 ${PHANTOM_USAGE}
 ${CLIENT_USAGE}`;
 
@@ -21,6 +23,7 @@ const clientCommand = (name: string): Command => async (args) => (await import('
 const commands: Record<string, Command> = {
   prepare: evaluatorCommand('prepare'),
   evaluate: evaluatorCommand('evaluate'),
+  rank: async (args) => (await import('../ranking/cli.ts')).rankCommand(args),
   ...seedCommands,
   submit: clientCommand('submit'),
   status: clientCommand('status'),

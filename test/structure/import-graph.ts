@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SOURCE_FOLDERS = ['bench', 'bin', 'client', 'contract', 'evaluator', 'seed', 'server', 'test'];
+const SOURCE_FOLDERS = ['bench', 'bin', 'client', 'contract', 'evaluator', 'ranking', 'seed', 'server', 'test'];
 const SKIPPED = new Set(['node_modules', 'dist', 'test-output', '.carina']);
 
 /** The relative specifiers a module loads at run time. */
