@@ -13,11 +13,13 @@ describe('model upload through resumable uploads', function () {
   let t: TestApp;
   let phaseId: number;
   let tus: TusClient;
+  let challengeId: number;
 
   before(async () => {
     t = await createTestApp('model-resumable');
     const phase = await createPhaseWithCases(t, { caseNames: ['case_a', 'case_b'], kind: 'model', dailyLimit: 5 });
     phaseId = phase.phaseId;
+    challengeId = phase.challengeId;
     const team = await createTeam(t, phase.challengeId);
     tus = new TusClient(t.baseUrl, (await team.member.post('/api/tokens', { name: 'tus' })).body.token);
   });
@@ -63,6 +65,28 @@ describe('model upload through resumable uploads', function () {
     );
     assert.deepEqual(runs.rows.map((r) => r.status), ['queued', 'queued']);
     assert.equal((await tus.request('HEAD', `/api/uploads/${id}`)).status, 404, 'the upload is used up');
+  });
+
+  it("keeps a team's model upload from another team and from anonymous callers: 404 / 401, nothing stored", async () => {
+    const id = await tus.uploadFile(phaseId, writeModelFile(tubeModel()), 'mine.onnx');
+    const other = await createTeam(t, challengeId);
+    const otherToken = (await other.member.post('/api/tokens', { name: 'other' })).body.token;
+    const asOther = await fetch(`${t.baseUrl}/api/phases/${phaseId}/submissions/from-uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${otherToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ uploadIds: [id], manifest: tubeManifest() }),
+    });
+    assert.equal(asOther.status, 404);
+    const anonymous = await fetch(`${t.baseUrl}/api/phases/${phaseId}/submissions/from-uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uploadIds: [id], manifest: tubeManifest() }),
+    });
+    assert.equal(anonymous.status, 401);
+    const stored = await t.db.query(`select count(*)::int as n from submissions s join teams m on m.id = s.team_id where m.id = $1`, [other.teamId]);
+    assert.equal(stored.rows[0].n, 0, 'no submission for the other team');
+    assert.equal((await tus.request('HEAD', `/api/uploads/${id}`)).status, 200, 'the upload is still its owner\'s');
+    assert.equal((await tus.request('DELETE', `/api/uploads/${id}`)).status, 204);
   });
 
   it('takes one upload per model, and validates it like a multipart model', async () => {
