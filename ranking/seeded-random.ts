@@ -1,6 +1,7 @@
 /**
- * A seeded uniform generator for bootstrap samples (mulberry32: 32-bit state, period 2^32, plenty for drawing
- * thousands of case indices); the same seed gives the same samples on every machine. Pure apart from its state.
+ * A seeded uniform generator (mulberry32: 32-bit state, period 2^32), the one the project uses wherever a result
+ * must be the same on every machine: bootstrap samples of cases here, the baseline model's training data and fit
+ * (seed/baseline-model), random test volumes. Pure apart from its state.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -5,7 +5,7 @@
  */
 import { FEATURE_COUNT } from './baseline-features.ts';
 import type { HeadWeights } from './baseline-model.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../ranking/seeded-random.ts';
 import type { Samples } from './training-data.ts';
 
 export interface FitOptions {

@@ -12,7 +12,7 @@ import { phantomOptions } from '../phantom/phantom-options.ts';
 import { FEATURE_COUNT } from './baseline-features.ts';
 import { featureModel, INPUT_NAME } from './baseline-model.ts';
 import { BASELINE_INTENSITY, BASELINE_SPACING } from './baseline-manifest.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../ranking/seeded-random.ts';
 
 export interface TrainingPhantom {
   readonly seed: number;

@@ -3,7 +3,7 @@ import { describe, it } from 'mocha';
 
 import { nearestFeature, nearestFeatureSquaredDistance } from '../../evaluator/kernels/feature-transform.ts';
 import { coordinates, flatIndex, type Shape3 } from '../../evaluator/volume/shape.ts';
-import { seededRandom } from '../../seed/baseline-model/seeded-random.ts';
+import { seededRandom } from '../../ranking/seeded-random.ts';
 
 /** Deterministic PRNG (mulberry32), values in [0, 1). */
 const prng = seededRandom;

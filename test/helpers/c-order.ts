@@ -4,7 +4,7 @@
  * implementations (breadth-first flood fills) to compare the fast kernels against. Pure functions, no I/O.
  */
 import type { Shape3 } from '../../evaluator/volume/shape.ts';
-import { seededRandom } from '../../seed/baseline-model/seeded-random.ts';
+import { seededRandom } from '../../ranking/seeded-random.ts';
 
 export type Voxel = readonly [number, number, number];
 
