@@ -35,6 +35,7 @@ COPY server ./server
 COPY evaluator ./evaluator
 COPY migrations ./migrations
 COPY seed ./seed
+COPY ranking ./ranking
 COPY docs ./docs
 COPY --from=build /app/dist/client ./dist/client
 COPY --from=build /app/dist/cli ./dist/cli
