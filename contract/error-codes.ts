@@ -54,6 +54,7 @@ export const FAILURE_CODES = {
   PLATFORM_TIMEOUT: { owner: platform, hint: 'the workers running this case stopped; it does not count toward the quota' },
   PLATFORM_RETRY: { owner: platform, hint: 'an attempt failed on the platform\'s side and the case is queued again; nothing to do' },
   SANDBOX_FAILED: { owner: platform, hint: 'the sandboxed inference process could not run; the organisers have been told' },
+  SANDBOX_UNAVAILABLE: { owner: platform, hint: 'the model sandbox (bubblewrap) cannot start on this worker: the organisers install it (apt-get install bubblewrap) and allow user namespaces; models never run unconfined' },
   // running a model on a case (sandbox, evaluator/inference)
   MODEL_TIME_LIMIT: { owner: team, hint: 'the model ran past the phase\'s time limit per case; use fewer patches or a lighter model' },
   MODEL_MEMORY_LIMIT: { owner: team, hint: 'the model needed more memory than the phase allows per case; use a smaller patch or a lighter model' },

@@ -49,6 +49,11 @@ const schema = z.object({
   SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 365, 24 * 14),
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
+  // --- the model sandbox (server/models/sandbox/) ---
+  MODEL_SANDBOX: z
+    .enum(['on', 'off', ''], { message: 'MODEL_SANDBOX must be "on" (the default: bubblewrap) or "off" (development only: models run unconfined)' })
+    .optional(),
+  MODEL_CPU_THREADS: integer('MODEL_CPU_THREADS', 0, 256, 0),
   // --- object storage, graceful shutdown and metrics (production deployment) ---
   STORAGE_URL: z
     .string()
@@ -114,6 +119,15 @@ export interface Config {
   readonly shutdownGraceS: number;
   /** When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>". */
   readonly metricsToken?: string;
+  /** How a team's model runs: in the bubblewrap sandbox (the default), or unconfined (MODEL_SANDBOX=off). */
+  readonly modelSandbox: ModelSandboxSettings;
+}
+
+export interface ModelSandboxSettings {
+  /** false only with MODEL_SANDBOX=off: models run unconfined, with a warning logged on every run. */
+  readonly enabled: boolean;
+  /** onnxruntime's intra-op threads per model run; 0 = every core this process may use. */
+  readonly cpuThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
     shutdownGraceS: v.SHUTDOWN_GRACE_S,
     metricsToken: v.METRICS_TOKEN || undefined,
+    modelSandbox: { enabled: v.MODEL_SANDBOX !== 'off', cpuThreads: v.MODEL_CPU_THREADS },
   };
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Can this host build the model sandbox? Finds bubblewrap, prlimit and (as root) setpriv, then starts one empty
+ * sandbox (`/usr/bin/true` with the same namespaces) to prove the kernel allows it. Success is remembered for the
+ * process's life and logged once, with how limits are enforced; a failure is not remembered (installing
+ * bubblewrap fixes the next run without a restart) and becomes a `SandboxUnavailable` naming the fix.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { logEvent } from '../../../evaluator/index.ts';
+import { sandboxCommand, type SandboxTools } from './sandbox-command.ts';
+
+const TOOL_FOLDERS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin'];
+const SYSTEM_FOLDERS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+const PROBE_TIMEOUT_MS = 15_000;
+
+/** The fix, in every message about a missing sandbox. */
+export const SANDBOX_FIX = 'install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow user namespaces (sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces > 0; in a container see README "Model sandbox"), or set MODEL_SANDBOX=off to run models unconfined (development only)';
+
+export class SandboxUnavailable extends Error {
+  constructor(reason: string) {
+    super(`the model sandbox cannot start on this host: ${reason}; ${SANDBOX_FIX}`);
+    this.name = 'SandboxUnavailable';
+  }
+}
+
+/** How the sandbox enforces its limits, as logged with each run. */
+export const LIMITS_ENFORCED = 'rlimits (RLIMIT_DATA memory, RLIMIT_CPU, RLIMIT_NPROC, RLIMIT_FSIZE) + wall-clock kill of the process group';
+
+function findTool(name: string): string | undefined {
+  for (const folder of TOOL_FOLDERS) {
+    const path = join(folder, name);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function systemLinks(): SandboxTools['systemLinks'] {
+  return SYSTEM_FOLDERS.filter((path) => existsSync(path)).map((path) =>
+    lstatSync(path).isSymbolicLink() ? { path, target: readlinkSync(path) } : { path },
+  );
+}
+
+export function findSandboxTools(): SandboxTools {
+  const bwrap = findTool('bwrap');
+  if (!bwrap) throw new SandboxUnavailable('bubblewrap (bwrap) is not installed');
+  const prlimit = findTool('prlimit');
+  if (!prlimit) throw new SandboxUnavailable('prlimit (util-linux) is not installed');
+  const asRoot = process.getuid?.() === 0;
+  const setpriv = asRoot ? findTool('setpriv') : undefined;
+  if (asRoot && !setpriv) throw new SandboxUnavailable('setpriv (util-linux) is not installed, and the platform runs as root');
+  return { bwrap, prlimit, setpriv, systemLinks: systemLinks() };
+}
+
+/** Starts a command and collects its exit code and the end of its stderr. */
+export function runTool(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, stderr: error.message });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr: stderr.trim() });
+    });
+  });
+}
+
+let ready: Promise<SandboxTools> | undefined;
+
+async function probe(): Promise<SandboxTools> {
+  const tools = findSandboxTools();
+  const { file, args } = sandboxCommand({
+    tools,
+    readOnly: [],
+    packages: [],
+    inputs: [],
+    workingDir: '/',
+    env: { PATH: '/usr/bin:/bin' },
+    limits: { dataBytes: 64 * 1024 * 1024, cpuSeconds: 5, processes: 16, fileBytes: 1024 * 1024 },
+    command: [findTool('true') ?? '/usr/bin/true'],
+  });
+  const started = performance.now();
+  const { code, stderr } = await runTool(file, args, PROBE_TIMEOUT_MS);
+  if (code !== 0) throw new SandboxUnavailable(`an empty sandbox failed (exit ${code}): ${stderr.split('\n').slice(-2).join(' | ') || 'no message'}`);
+  logEvent('info', 'model sandbox ready', {
+    bwrap: tools.bwrap,
+    user: tools.setpriv ? 'root: privileged bubblewrap, setpriv to uid 65534' : `uid ${process.getuid?.()}: user namespace, uid 65534 inside`,
+    limits: LIMITS_ENFORCED,
+    probeMs: Math.round(performance.now() - started),
+  });
+  return tools;
+}
+
+/** The sandbox's tools once an empty sandbox has started; rejects with SandboxUnavailable otherwise. */
+export function sandboxReady(): Promise<SandboxTools> {
+  ready ??= probe().catch((error: unknown) => {
+    ready = undefined;
+    throw error instanceof SandboxUnavailable ? error : new SandboxUnavailable(error instanceof Error ? error.message : String(error));
+  });
+  return ready;
+}
