@@ -128,6 +128,8 @@ export interface ModelSandboxSettings {
   readonly enabled: boolean;
   /** onnxruntime's intra-op threads per model run; 0 = every core this process may use. */
   readonly cpuThreads: number;
+  /** Where to look for bwrap, prlimit and setpriv (default: the system's bin folders; tests point it elsewhere). */
+  readonly toolFolders?: readonly string[];
 }
 
 export class ConfigError extends Error {

@@ -12,6 +12,7 @@ import { goldDeadLetter, prepareGoldJob } from './handlers/prepare-gold.ts';
 import { modelRunDeadLetter, runModelJob } from './handlers/run-model.ts';
 import { PreparedGoldCache } from './prepared-gold-cache.ts';
 import { WORKER_ID, WorkerActivity, type WorkerDeps } from './worker-deps.ts';
+import { reportModelSandbox } from '../models/sandbox/sandbox-probe.ts';
 
 export type { WorkerDeps } from './worker-deps.ts';
 
@@ -27,5 +28,6 @@ export async function startWorker(deps: AppDeps): Promise<WorkerDeps> {
   await queue.work('run-model-dead', (data) => modelRunDeadLetter(worker, data.modelRunId));
   await queue.work('build-viewer', (data) => buildViewerJob(worker, data.evaluationId));
   logEvent('info', 'worker started', { worker: WORKER_ID });
+  void reportModelSandbox(deps.config.modelSandbox);
   return worker;
 }

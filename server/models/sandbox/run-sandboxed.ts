@@ -83,8 +83,8 @@ interface Launch {
   readonly watchdogMb: number;
 }
 
-async function launchConfined(script: URL, files: SandboxFiles, limits: SandboxLimits, threads: number): Promise<Launch> {
-  const tools = await sandboxReady();
+async function launchConfined(script: URL, settings: ModelSandboxSettings, files: SandboxFiles, limits: SandboxLimits, threads: number): Promise<Launch> {
+  const tools = await sandboxReady(settings.toolFolders);
   const scriptPath = realpathSync(fileURLToPath(script));
   const node = realpathSync(process.execPath);
   const inputs = Object.entries(files.inputs).map(([name, source]) => ({ name, source: realpathSync(source) }));
@@ -159,7 +159,7 @@ export async function runSandboxed<Request, Result>(
   const threads = sandboxThreads(settings);
   let launch: Launch;
   try {
-    launch = settings.enabled ? await launchConfined(script, files, limits, threads) : launchUnconfined(script, files, limits);
+    launch = settings.enabled ? await launchConfined(script, settings, files, limits, threads) : launchUnconfined(script, files, limits);
   } catch (error) {
     const message = error instanceof SandboxUnavailable ? error.message : `the model sandbox could not be set up: ${error instanceof Error ? error.message : String(error)}`;
     logEvent('error', 'model sandbox unavailable', { message });

@@ -27,8 +27,8 @@ export class SandboxUnavailable extends Error {
 /** How the sandbox enforces its limits, as logged with each run. */
 export const LIMITS_ENFORCED = 'rlimits (RLIMIT_DATA memory, RLIMIT_CPU, RLIMIT_NPROC, RLIMIT_FSIZE) + wall-clock kill of the process group';
 
-function findTool(name: string): string | undefined {
-  for (const folder of TOOL_FOLDERS) {
+function findTool(name: string, folders: readonly string[] = TOOL_FOLDERS): string | undefined {
+  for (const folder of folders) {
     const path = join(folder, name);
     try {
       accessSync(path, constants.X_OK);
@@ -46,13 +46,13 @@ function systemLinks(): SandboxTools['systemLinks'] {
   );
 }
 
-export function findSandboxTools(): SandboxTools {
-  const bwrap = findTool('bwrap');
-  if (!bwrap) throw new SandboxUnavailable('bubblewrap (bwrap) is not installed');
-  const prlimit = findTool('prlimit');
+export function findSandboxTools(folders: readonly string[] = TOOL_FOLDERS): SandboxTools {
+  const bwrap = findTool('bwrap', folders);
+  if (!bwrap) throw new SandboxUnavailable(`bubblewrap (bwrap) is not installed (looked in ${folders.join(', ')})`);
+  const prlimit = findTool('prlimit', folders);
   if (!prlimit) throw new SandboxUnavailable('prlimit (util-linux) is not installed');
   const asRoot = process.getuid?.() === 0;
-  const setpriv = asRoot ? findTool('setpriv') : undefined;
+  const setpriv = asRoot ? findTool('setpriv', folders) : undefined;
   if (asRoot && !setpriv) throw new SandboxUnavailable('setpriv (util-linux) is not installed, and the platform runs as root');
   return { bwrap, prlimit, setpriv, systemLinks: systemLinks() };
 }
@@ -75,10 +75,10 @@ export function runTool(file: string, args: string[], timeoutMs: number): Promis
   });
 }
 
-let ready: Promise<SandboxTools> | undefined;
+const ready = new Map<string, Promise<SandboxTools>>();
 
-async function probe(): Promise<SandboxTools> {
-  const tools = findSandboxTools();
+async function probe(folders: readonly string[]): Promise<SandboxTools> {
+  const tools = findSandboxTools(folders);
   const { file, args } = sandboxCommand({
     tools,
     readOnly: [],
@@ -102,10 +102,27 @@ async function probe(): Promise<SandboxTools> {
 }
 
 /** The sandbox's tools once an empty sandbox has started; rejects with SandboxUnavailable otherwise. */
-export function sandboxReady(): Promise<SandboxTools> {
-  ready ??= probe().catch((error: unknown) => {
-    ready = undefined;
-    throw error instanceof SandboxUnavailable ? error : new SandboxUnavailable(error instanceof Error ? error.message : String(error));
-  });
-  return ready;
+export function sandboxReady(folders: readonly string[] = TOOL_FOLDERS): Promise<SandboxTools> {
+  const key = folders.join(':');
+  let tools = ready.get(key);
+  if (!tools) {
+    tools = probe(folders).catch((error: unknown) => {
+      ready.delete(key);
+      throw error instanceof SandboxUnavailable ? error : new SandboxUnavailable(error instanceof Error ? error.message : String(error));
+    });
+    ready.set(key, tools);
+  }
+  return tools;
+}
+
+/**
+ * At a worker's start: says loudly whether models will run confined. Never stops the start (`npm start` works
+ * without bubblewrap; model runs then fail closed, each with SANDBOX_UNAVAILABLE).
+ */
+export async function reportModelSandbox(settings: { readonly enabled: boolean; readonly toolFolders?: readonly string[] }): Promise<void> {
+  if (!settings.enabled) {
+    logEvent('warn', 'model sandbox OFF (MODEL_SANDBOX=off): team models run unconfined, with this process\'s user, files and network; development only', {});
+    return;
+  }
+  await sandboxReady(settings.toolFolders).catch((error: Error) => logEvent('error', 'model sandbox unavailable: model checks and runs will fail with SANDBOX_UNAVAILABLE', { message: error.message }));
 }
