@@ -163,7 +163,7 @@ describe('model sandbox: a hostile payload through the real launcher', function 
 });
 
 describe('model sandbox: what the child may load', () => {
-  it('the mounted packages cover every npm import of the child scripts', async () => {
+  it('the mounted packages cover every npm package the child scripts import (their sources are bundled)', async () => {
     const mounted = new Set(sandboxPackages().map((p) => p.target.slice(join(PROJECT_ROOT, 'node_modules/').length)));
     for (const script of ['run-model-child.ts', 'validate-model-child.ts']) {
       const result = await build({
@@ -179,7 +179,6 @@ describe('model sandbox: what the child may load', () => {
       for (const input of Object.keys(result.metafile.inputs)) {
         const name = /node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(input)?.[1];
         if (name) assert.ok(mounted.has(name), `${script} loads ${name}, which the sandbox does not mount (server/models/sandbox/sandbox-files.ts)`);
-        else assert.match(input, /^(\.\.\/main\/)?(evaluator|contract|server\/models)\/|package\.json$/, `${script} imports ${input}, outside the mounted sources`);
       }
     }
   });

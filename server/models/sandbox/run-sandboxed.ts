@@ -20,12 +20,13 @@ import type { ModelSandboxSettings } from '../../config.ts';
 import type { ChildFailure, ChildMessage, ChildRequest } from './child-messages.ts';
 import { treeResidentMemoryMb } from './process-tree.ts';
 import { IPC_FD, SANDBOX_GID, SANDBOX_INPUT_DIR, SANDBOX_OUTPUT_DIR, SANDBOX_UID, sandboxCommand } from './sandbox-command.ts';
-import { PROJECT_ROOT, sandboxPackages, sandboxSources } from './sandbox-files.ts';
+import { childBundle } from './child-bundle.ts';
+import { bundleTarget, PROJECT_ROOT, sandboxPackages } from './sandbox-files.ts';
 import { LIMITS_ENFORCED, SandboxUnavailable, sandboxReady } from './sandbox-probe.ts';
 
 const TSX_LOADER = import.meta.resolve('tsx');
 const MEMORY_POLL_MS = 200;
-/** Threads and processes a child may have besides onnxruntime's: Node's (V8 platform, libuv pool) and tsx's esbuild. */
+/** Threads and processes a child may have besides onnxruntime's: Node's (V8 platform, libuv pool, itk-wasm's workers). */
 const SUPPORT_TASKS = 48;
 /**
  * The watchdog behind the kernel's RLIMIT_DATA: resident memory also holds code and shared libraries (about
@@ -85,15 +86,16 @@ interface Launch {
 
 async function launchConfined(script: URL, settings: ModelSandboxSettings, files: SandboxFiles, limits: SandboxLimits, threads: number): Promise<Launch> {
   const tools = await sandboxReady(settings.toolFolders);
-  const scriptPath = realpathSync(fileURLToPath(script));
+  const bundle = await childBundle(script);
+  const scriptPath = bundleTarget(bundle);
   const node = realpathSync(process.execPath);
   const inputs = Object.entries(files.inputs).map(([name, source]) => ({ name, source: realpathSync(source) }));
   if (files.outputDir && tools.setpriv) chownSync(files.outputDir, SANDBOX_UID, SANDBOX_GID);
   const timeoutS = Math.ceil(limits.timeoutMs / 1000);
   const { file, args } = sandboxCommand({
     tools,
-    readOnly: [...new Set([...sandboxSources(), scriptPath, ...(node.startsWith('/usr/') ? [] : [dirname(node)])])],
-    packages: sandboxPackages(),
+    readOnly: node.startsWith('/usr/') ? [] : [dirname(node)],
+    packages: [...sandboxPackages(), { source: bundle, target: scriptPath }],
     inputs,
     outputDir: files.outputDir && realpathSync(files.outputDir),
     workingDir: PROJECT_ROOT,
@@ -113,7 +115,7 @@ async function launchConfined(script: URL, settings: ModelSandboxSettings, files
       processes: threads + SUPPORT_TASKS,
       fileBytes: limits.fileBytes ?? 2 * 1024 ** 3,
     },
-    command: [node, '--import', 'tsx', `--max-old-space-size=${Math.max(64, limits.memoryMb)}`, scriptPath],
+    command: [node, `--max-old-space-size=${Math.max(64, limits.memoryMb)}`, scriptPath],
   });
   // its own process group, killed as a whole; bubblewrap's own environment is empty too (its reaper, pid 1 in the
   // sandbox, keeps the environment bubblewrap was started with)

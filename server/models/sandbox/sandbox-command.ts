@@ -7,8 +7,8 @@
  *  - user: uid/gid 65534 (nobody) with no capabilities and no_new_privs. As root, bubblewrap runs privileged (it
  *    can mount what root can reach) and `setpriv` drops to the real uid 65534 inside; as any other user, bubblewrap
  *    maps 65534 inside a user namespace onto that user, and `--disable-userns` forbids nested user namespaces;
- *  - files: a tmpfs root made read-only, holding /usr (the Node binary and the system libraries), the project's
- *    sources and npm packages the child imports (sandbox-files.ts), the script, the inputs under /in (read-only),
+ *  - files: a tmpfs root made read-only, holding /usr (the Node binary and the system libraries), the child's
+ *    bundle and the npm packages it imports (child-bundle.ts, sandbox-files.ts), the inputs under /in (read-only),
  *    one writable output folder /out, a small /tmp and /dev/shm; nothing else of the host (no /etc, no /home, no
  *    data folder, storage, configuration or database files);
  *  - environment: emptied, then only the IPC channel's variables and a PATH, HOME and TMPDIR inside the sandbox;
@@ -50,9 +50,9 @@ export interface SandboxRlimits {
 
 export interface SandboxCommandOptions {
   readonly tools: SandboxTools;
-  /** Host paths mounted read-only at the same place (project sources, the script, the Node binary's folder). */
+  /** Host paths mounted read-only at the same place (the Node binary's folder when it is not under /usr). */
   readonly readOnly: readonly string[];
-  /** npm packages: host folder → where the sandbox sees it. */
+  /** npm packages and the child's bundle: host path → where the sandbox sees it (read-only). */
   readonly packages: ReadonlyArray<{ readonly source: string; readonly target: string }>;
   /** Input files: name under /in → host path. */
   readonly inputs: ReadonlyArray<{ readonly name: string; readonly source: string }>;

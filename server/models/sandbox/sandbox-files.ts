@@ -1,10 +1,10 @@
 /**
- * What of the platform's own tree a sandboxed child may see (read-only): the sources its scripts import and the
- * npm packages they load, each package with the packages it depends on (package.json `dependencies` and installed
- * `optionalDependencies`, followed transitively, nested node_modules first as Node resolves them). Nothing else of
- * the checkout: not the data folder (.carina), not the storage, not the configuration, not the other packages
- * (the embedded PostgreSQL's binaries among them). test/security/model-sandbox.test.ts checks these roots cover
- * every import of the child scripts.
+ * What of the platform's own tree a sandboxed child may see (read-only), besides its bundle (child-bundle.ts, which
+ * holds the platform's sources): the npm packages it loads, each with the packages it depends on (package.json
+ * `dependencies` and installed `optionalDependencies`, followed transitively, nested node_modules first as Node
+ * resolves them). Nothing else of the checkout: not the data folder (.carina), not the storage, not the
+ * configuration, not the other packages (the embedded PostgreSQL's binaries among them).
+ * test/security/model-sandbox.test.ts checks these roots cover every package the child scripts import.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, as the running process sees it (the sandbox mirrors these paths). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Project files and folders the child scripts import (relative to the root). */
-export const SANDBOX_SOURCES = ['package.json', 'tsconfig.json', 'contract', 'evaluator', 'server/models'];
+/** npm packages the child scripts import. */
+export const SANDBOX_PACKAGES = ['onnxruntime-node', 'itk-wasm', '@itk-wasm/image-io', 'pino', 'zod'];
 
-/** npm packages the child scripts load: tsx runs the TypeScript, the rest is what the scripts import. */
-export const SANDBOX_PACKAGES = ['tsx', 'onnxruntime-node', 'itk-wasm', '@itk-wasm/image-io', 'pino', 'zod'];
+/** Where the sandbox sees a child's bundle: in the root, so that Node finds the packages in <root>/node_modules. */
+export const bundleTarget = (bundle: string) => join(PROJECT_ROOT, '.sandbox', bundle.slice(bundle.lastIndexOf('/') + 1));
 
 export interface PackageMount {
   /** Where the package is on the host (symlinks resolved). */
@@ -49,10 +49,5 @@ export function sandboxPackages(): PackageMount[] {
   for (const name of SANDBOX_PACKAGES) visit(name, undefined);
   cached = [...found].map(([name, dir]) => ({ source: realpathSync(dir), target: join(PROJECT_ROOT, 'node_modules', name) }));
   return cached;
-}
-
-/** The project paths to mount read-only, at the same place. */
-export function sandboxSources(): string[] {
-  return SANDBOX_SOURCES.map((path) => join(PROJECT_ROOT, path)).filter((path) => existsSync(path));
 }
 
