@@ -11,7 +11,7 @@
  * environment and the watchdogs below), with a warning logged on every run.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, realpathSync } from 'node:fs';
+import { chownSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,13 @@ async function launchConfined(script: URL, settings: ModelSandboxSettings, files
   const scriptPath = bundleTarget(bundle);
   const node = realpathSync(process.execPath);
   const inputs = Object.entries(files.inputs).map(([name, source]) => ({ name, source: realpathSync(source) }));
-  if (files.outputDir && tools.setpriv) chownSync(files.outputDir, SANDBOX_UID, SANDBOX_GID);
+  if (tools.setpriv) {
+    // as root the child is the real uid 65534: it reads its inputs as "others" and owns its output folder
+    for (const { name, source } of inputs) {
+      if ((statSync(source).mode & 0o004) === 0) throw new Error(`${name} (${source}) is not readable by uid 65534: store files with a umask that leaves them world-readable (022)`);
+    }
+    if (files.outputDir) chownSync(files.outputDir, SANDBOX_UID, SANDBOX_GID);
+  }
   const timeoutS = Math.ceil(limits.timeoutMs / 1000);
   const { file, args } = sandboxCommand({
     tools,
