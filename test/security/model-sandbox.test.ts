@@ -96,6 +96,8 @@ describe('model sandbox: a hostile payload through the real launcher', function 
     );
     assert.equal(readFileSync(join(dir, 'out/ok.txt'), 'utf8'), 'x');
     assert.match(outcome.sandbox, /^bubblewrap: no network, uid 65534/);
+    // uid 65534 cannot open new user namespaces (kernel attack surface) on a kernel that allows them to users
+    assert.match(report.nestedUserNamespace, /^refused/);
   });
 
   it('is stopped at its memory limit (Buffers past RLIMIT_DATA) as the team\'s MODEL_MEMORY_LIMIT', async () => {

@@ -137,7 +137,7 @@ async function launchConfined(script: URL, settings: ModelSandboxSettings, files
       child.kill('SIGKILL');
     }
   };
-  const user = tools.setpriv ? 'uid 65534 (setpriv from root)' : 'uid 65534 in a user namespace';
+  const user = tools.setpriv ? `uid 65534 (setpriv from root${tools.blockNestedUserns ? ', no user namespaces' : ''})` : 'uid 65534 in a user namespace';
   return { child, paths, kill, watchdogMb: limits.memoryMb + WATCHDOG_MARGIN_MB, sandbox: `bubblewrap: no network, ${user}, ${threads} threads, ${LIMITS_ENFORCED}` };
 }
 

@@ -5,8 +5,9 @@
  *    loopback interface of its own: no route to any host, the platform's database or object store), IPC, UTS and
  *    cgroup namespace; a new terminal session (no TIOCSTI into the parent's terminal); killed when its parent dies;
  *  - user: uid/gid 65534 (nobody) with no capabilities and no_new_privs. As root, bubblewrap runs privileged (it
- *    can mount what root can reach) and `setpriv` drops to the real uid 65534 inside; as any other user, bubblewrap
- *    maps 65534 inside a user namespace onto that user, and `--disable-userns` forbids nested user namespaces;
+ *    can mount what root can reach), `setpriv` drops to the real uid 65534 inside, and a second, unprivileged
+ *    bubblewrap adds a user namespace with `--disable-userns`; as any other user, bubblewrap maps 65534 inside a
+ *    user namespace onto that user, and `--disable-userns` forbids nested user namespaces;
  *  - files: a tmpfs root made read-only, holding /usr (the Node binary and the system libraries), the child's
  *    bundle and the npm packages it imports (child-bundle.ts, sandbox-files.ts), the inputs under /in (read-only),
  *    one writable output folder /out, a small /tmp and /dev/shm; nothing else of the host (no /etc, no /home, no
@@ -37,6 +38,12 @@ export interface SandboxTools {
   readonly prlimit: string;
   /** Set when the platform runs as root: bubblewrap runs privileged and setpriv drops to SANDBOX_UID inside. */
   readonly setpriv?: string;
+  /**
+   * As root, after the drop: a second, unprivileged bubblewrap whose only job is a user namespace with
+   * `--disable-userns`, so that uid 65534 cannot create user namespaces either (needs the kernel to allow
+   * unprivileged user namespaces; the probe leaves it out, and says so, where it does not).
+   */
+  readonly blockNestedUserns?: boolean;
   /** How the host's top-level system folders look: merged-/usr symlinks (Debian 12) or real folders. */
   readonly systemLinks: ReadonlyArray<{ readonly path: string; readonly target?: string }>;
 }
@@ -101,6 +108,9 @@ export function sandboxCommand(options: SandboxCommandOptions): { readonly file:
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', options.workingDir, '--');
   if (asRoot) {
     args.push(tools.setpriv!, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_GID}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--no-new-privs', '--');
+    if (tools.blockNestedUserns) {
+      args.push(tools.bwrap, '--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--bind', '/', '/', '--die-with-parent', '--');
+    }
   }
   const { limits } = options;
   args.push(

@@ -78,7 +78,28 @@ export function runTool(file: string, args: string[], timeoutMs: number): Promis
 const ready = new Map<string, Promise<SandboxTools>>();
 
 async function probe(folders: readonly string[]): Promise<SandboxTools> {
-  const tools = findSandboxTools(folders);
+  const found = findSandboxTools(folders);
+  const started = performance.now();
+  let tools: SandboxTools = found.setpriv ? { ...found, blockNestedUserns: true } : found;
+  let { code, stderr } = await emptySandbox(tools);
+  if (code !== 0 && tools.blockNestedUserns) {
+    logEvent('warn', 'model sandbox: this kernel refuses unprivileged user namespaces, so the sandbox (as root) cannot also forbid them to uid 65534', { message: stderr });
+    tools = found;
+    ({ code, stderr } = await emptySandbox(tools));
+  }
+  if (code !== 0) throw new SandboxUnavailable(`an empty sandbox failed (exit ${code}): ${stderr.split('\n').slice(-2).join(' | ') || 'no message'}`);
+  logEvent('info', 'model sandbox ready', {
+    bwrap: tools.bwrap,
+    user: tools.setpriv
+      ? `root: privileged bubblewrap, setpriv to uid 65534${tools.blockNestedUserns ? ', nested user namespaces forbidden' : ''}`
+      : `uid ${process.getuid?.()}: user namespace, uid 65534 inside, nested user namespaces forbidden`,
+    limits: LIMITS_ENFORCED,
+    probeMs: Math.round(performance.now() - started),
+  });
+  return tools;
+}
+
+function emptySandbox(tools: SandboxTools): Promise<{ code: number | null; stderr: string }> {
   const { file, args } = sandboxCommand({
     tools,
     readOnly: [],
@@ -89,16 +110,7 @@ async function probe(folders: readonly string[]): Promise<SandboxTools> {
     limits: { dataBytes: 64 * 1024 * 1024, cpuSeconds: 5, processes: 16, fileBytes: 1024 * 1024 },
     command: [findTool('true') ?? '/usr/bin/true'],
   });
-  const started = performance.now();
-  const { code, stderr } = await runTool(file, args, PROBE_TIMEOUT_MS);
-  if (code !== 0) throw new SandboxUnavailable(`an empty sandbox failed (exit ${code}): ${stderr.split('\n').slice(-2).join(' | ') || 'no message'}`);
-  logEvent('info', 'model sandbox ready', {
-    bwrap: tools.bwrap,
-    user: tools.setpriv ? 'root: privileged bubblewrap, setpriv to uid 65534' : `uid ${process.getuid?.()}: user namespace, uid 65534 inside`,
-    limits: LIMITS_ENFORCED,
-    probeMs: Math.round(performance.now() - started),
-  });
-  return tools;
+  return runTool(file, args, PROBE_TIMEOUT_MS);
 }
 
 /** The sandbox's tools once an empty sandbox has started; rejects with SandboxUnavailable otherwise. */
