@@ -18,6 +18,8 @@ export interface HostileRequest {
   readonly pids?: readonly number[];
   /** TCP ports on 127.0.0.1 it tries to connect to. */
   readonly ports?: readonly number[];
+  /** Paths it tries to write (besides the input file and its output folder). */
+  readonly writeTargets?: readonly string[];
   readonly inputFile?: string;
   readonly outputDir?: string;
 }
@@ -72,7 +74,8 @@ async function probe(request: HostileRequest): Promise<HostileReport> {
   const sockets: Record<string, string> = {};
   for (const port of request.ports ?? []) sockets[port] = await tcp(port);
   const writes: Record<string, string> = {};
-  for (const path of ['/escape.txt', '/usr/escape.txt', join(process.cwd(), 'escape.txt'), request.inputFile ?? '/in/x', '/tmp/ok.txt', join(request.outputDir ?? '/out', 'ok.txt')]) {
+  const targets = request.writeTargets ? [...request.writeTargets, request.inputFile ?? '/in/x', join(request.outputDir ?? '/out', 'ok.txt')] : [];
+  for (const path of targets) {
     writes[path] = attempt(() => {
       writeFileSync(path, 'x');
       return 'written';

@@ -73,6 +73,7 @@ describe('model sandbox: a hostile payload through the real launcher', function 
       ports: [serverPort, pgPort],
       secretFiles: [join(dir, 'storage/blobs/gold.nii.gz'), join(pgDataDir, 'PG_VERSION'), join(pgDataDir, 'postmaster.pid'), '/etc/passwd', join(PROJECT_ROOT, '.carina/storage')],
       secretFolders: [join(dir, 'storage'), pgDataDir, join(PROJECT_ROOT, '.carina'), '/root', '/home'],
+      writeTargets: ['/escape.txt', '/usr/escape.txt', join(PROJECT_ROOT, 'escape.txt'), join(dir, 'escape.txt'), '/tmp/ok.txt'],
     });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     const report = outcome.result!;
