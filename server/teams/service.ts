@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
+import { requireVerified } from '../auth/authenticate.ts';
 import type { UserRow } from '../auth/store.ts';
 import { requireOrganiser } from '../challenges/access.ts';
 import { challengeById, challengeBySlug, teamOfUser } from '../challenges/lookups.ts';
@@ -38,6 +39,7 @@ const alreadyInTeam = (challenge: { slug: string }, team?: TeamRow) =>
   );
 
 export async function createTeam(deps: AppDeps, user: UserRow, slug: string, name: string): Promise<TeamRow> {
+  requireVerified(user);
   const challenge = await challengeBySlug(deps.db, slug);
   const current = await teamOfUser(deps.db, challenge.id, user.id);
   if (current) throw alreadyInTeam(challenge, current);
@@ -63,6 +65,7 @@ export async function createTeam(deps: AppDeps, user: UserRow, slug: string, nam
 }
 
 export async function joinTeam(deps: AppDeps, user: UserRow, inviteCode: string): Promise<TeamRow> {
+  requireVerified(user);
   const team = await teamByInviteCode(deps.db, inviteCode);
   if (!team) throw new AppError('NOT_FOUND', 'no team has this invite code; ask your captain for it again');
   const challenge = await challengeById(deps.db, team.challenge_id);
