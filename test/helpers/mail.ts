@@ -117,3 +117,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The client route of the newest verification link mailed to `email` (`#/verify?token=…`), to open in a browser. */
+export async function verificationHash(outboxDir: string, email: string): Promise<string> {
+  return linkIn(await waitForOutboxMail(outboxDir, email, '/verify'), '/verify')!.hash;
+}
