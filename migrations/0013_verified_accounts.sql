@@ -50,3 +50,11 @@ create index rate_limits_expire on rate_limits (expire);
 
 -- Throttling moved to rate_limits: the old per-attempt log (never purged) goes.
 drop table login_attempts;
+
+-- Notifications by mail (server/mail/notifications.ts): when a finished submission's team and an opened phase's
+-- participants were told; rows finished or opened before this migration count as told (no mail storm on upgrade).
+alter table submissions add column notified_at timestamptz;
+update submissions set notified_at = now() where finished_at is not null;
+create index submissions_to_notify on submissions (finished_at) where notified_at is null and finished_at is not null;
+alter table phases add column opening_notified_at timestamptz;
+update phases set opening_notified_at = now() where opens_at <= now();

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
 import { HOUSEKEEPING_MS, startHousekeeping } from './auth/housekeeping.ts';
+import { startNotifier } from './mail/notifications.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
@@ -111,6 +112,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     : undefined;
   // expired sessions, used or expired links and invitations, spent throttling counters: purged hourly
   const housekeeping = options.withServer !== false ? startHousekeeping(runtime, HOUSEKEEPING_MS) : undefined;
+  // mails for finished submissions and opened phases (teams' decisions are mailed when they are made)
+  const notifier = options.withServer !== false ? startNotifier(runtime) : undefined;
   return {
     runtime,
     url,
@@ -120,6 +123,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       stopping = true;
       if (sweep) clearInterval(sweep);
       if (housekeeping) clearInterval(housekeeping);
+      if (notifier) clearInterval(notifier);
       uploadGate.drain();
       const serverClosed = server ? closeServer(server, uploadGate, config.shutdownGraceS) : Promise.resolve();
       await Promise.all(

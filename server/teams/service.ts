@@ -12,6 +12,7 @@ import type { TeamRow } from '../challenges/rows.ts';
 import { insertAuditEntry } from '../challenges/audit-entry.ts';
 import { isUniqueViolation } from '../challenges/pg-errors.ts';
 import { inTransaction } from '../db/pool.ts';
+import { notifyTeamDecision } from '../mail/notifications.ts';
 import { AppError } from '../errors.ts';
 import {
   deleteMember,
@@ -133,7 +134,7 @@ export async function reviewTeam(
 ): Promise<TeamRow> {
   const team = await teamById(deps.db, teamId);
   await requireOrganiser(deps.db, team.challenge_id, user);
-  return inTransaction(deps.db, async (client) => {
+  const reviewed = await inTransaction(deps.db, async (client) => {
     const locked = await lockTeam(client, team.id);
     const updated = await setTeamStatus(client, team.id, decision, reason);
     await insertAuditEntry(client, {
@@ -146,4 +147,6 @@ export async function reviewTeam(
     });
     return updated;
   });
+  await notifyTeamDecision(deps, team.id, decision, reason);
+  return reviewed;
 }
