@@ -27,7 +27,7 @@ import {
   setPassword,
   type UserRow,
 } from './store.ts';
-import { accountKey, addressKey, consumeAll, giveBack, throttlesOf } from './throttle.ts';
+import { accountKey, addressKey, consumeAll, giveBack, mailAllowed, throttlesOf } from './throttle.ts';
 
 export function publicUser(user: UserRow): User {
   return { id: user.id, email: user.email, displayName: user.display_name, isAdmin: user.is_admin, emailVerified: user.email_verified_at !== null };
@@ -91,6 +91,7 @@ export function authRouter(deps: AppDeps): Router {
     await consumeAll(res, 'mail requests from your address', [throttles.mailRequest, addressKey(req)]);
     const user = await findUserByEmail(deps.db, email);
     if (user && user.email_verified_at === null) await sendVerificationMail(deps, user);
+    else await mailAllowed(deps, email); // about the same database work either way
     res.status(202).json({ message: CHECK_YOUR_MAIL });
   });
 
@@ -100,6 +101,7 @@ export function authRouter(deps: AppDeps): Router {
     await consumeAll(res, 'mail requests from your address', [throttles.mailRequest, addressKey(req)]);
     const user = await findUserByEmail(deps.db, email);
     if (user) await sendResetMail(deps, user);
+    else await mailAllowed(deps, email); // about the same database work either way
     res.status(202).json({ message: CHECK_YOUR_MAIL });
   });
 
