@@ -1,8 +1,9 @@
 /**
  * Throttling of everything that costs a password hash or sends a mail, keyed by client address (`req.ip`, which
  * is the socket's address unless TRUST_PROXY names the proxies in front) and by account. Counters live in
- * PostgreSQL (rate-limiter-flexible's store: one atomic upsert per attempt), so every server process shares them,
- * and a point is taken BEFORE the work: a parallel burst cannot get more attempts than the limit.
+ * PostgreSQL (rate-limiter-flexible's store: one atomic upsert per attempt; spent rows are purged by
+ * housekeeping.ts), so every server process shares them, and a point is taken BEFORE the work: a parallel burst
+ * cannot get more attempts than the limit.
  *
  * Log-in, with N = LOGIN_ATTEMPTS_PER_MINUTE:
  * - one account from one address: N per minute, then that pair waits 15 minutes (guessing one password);
@@ -22,7 +23,7 @@ import { sha256Hex } from './secrets.ts';
 const TABLE = 'rate_limits';
 
 function limiter(db: AppDeps['db'], keyPrefix: string, points: number, durationS: number, blockDurationS = 0): RateLimiterPostgres {
-  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
+  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
 }
 
 export interface Throttles {
