@@ -15,6 +15,8 @@ export const HTTP_ERRORS = {
   INVALID_CREDENTIALS: { status: 401, hint: 'e-mail or password is wrong' },
   CSRF_FAILED: { status: 403, hint: 'browser requests that change state must send the X-CSRF-Token header from /api/auth/me' },
   FORBIDDEN: { status: 403, hint: 'your account does not have the role this action needs' },
+  EMAIL_NOT_VERIFIED: { status: 403, hint: 'verify your e-mail address first: open the link mailed to you, or ask for a new one (POST /api/auth/verify/resend)' },
+  LINK_INVALID: { status: 400, hint: 'the link is unknown, used or expired; ask for a new one' },
   NOT_FOUND: { status: 404, hint: 'no such resource, or it is not visible to you' },
   CONFLICT: { status: 409, hint: 'the resource exists already or is in a state that does not allow this' },
   PHASE_CLOSED: { status: 409, hint: 'the phase is not open for submissions now; see its open and close times' },

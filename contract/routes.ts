@@ -50,11 +50,17 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/metrics', area: 'health', who: 'metrics token', summary: 'Prometheus metrics', responses: { 200: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus text format' } } }),
   r({ method: 'GET', path: '/api/openapi.json', area: 'health', who: 'public', summary: 'this API as an OpenAPI 3.1 document', responses: { 200: OpenApiDocument } }),
   // accounts
-  r({ method: 'POST', path: '/api/auth/register', area: 'auth', who: 'public', summary: 'create an account and a session', body: auth.RegisterBody, responses: { 201: auth.SessionReply } }),
+  r({ method: 'POST', path: '/api/auth/register', area: 'auth', who: 'public', summary: 'create an account (unverified) and mail its verification link; the same answer for a taken address', body: auth.RegisterBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/verify', area: 'auth', who: 'public', summary: 'verify the address with the mailed link\'s token (once) and start a session', body: auth.VerifyBody, responses: { 200: auth.SessionReply } }),
+  r({ method: 'POST', path: '/api/auth/verify/resend', area: 'auth', who: 'public', summary: 'mail a new verification link (the same answer whether or not the address has an account)', body: auth.EmailBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/password/forgot', area: 'auth', who: 'public', summary: 'mail a password-reset link (the same answer whether or not the address has an account)', body: auth.EmailBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/password/reset', area: 'auth', who: 'public', summary: 'set a new password with the mailed link\'s token (once): ends every session and token, starts a new session', body: auth.ResetPasswordBody, responses: { 200: auth.SessionReply } }),
+  r({ method: 'GET', path: '/api/invitations', area: 'auth', who: 'signed in', summary: 'open co-organiser invitations to the caller\'s verified address', responses: { 200: auth.InvitationsReply } }),
+  r({ method: 'POST', path: '/api/invitations/:id/accept', area: 'auth', who: 'signed in', summary: 'accept a co-organiser invitation (verified address only)', responses: { 200: auth.InvitationAcceptedReply } }),
   r({ method: 'POST', path: '/api/auth/login', area: 'auth', who: 'public', summary: 'start a session', body: auth.LoginBody, responses: { 200: auth.SessionReply } }),
   r({ method: 'POST', path: '/api/auth/logout', area: 'auth', who: 'public', summary: 'end the session', responses: { 204: NO_BODY } }),
   r({ method: 'GET', path: '/api/auth/me', area: 'auth', who: 'signed in', summary: 'who am I, and the CSRF token', responses: { 200: auth.SessionReply } }),
-  r({ method: 'POST', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'create a personal API token (shown once)', body: auth.TokenBody, responses: { 201: auth.NewTokenReply } }),
+  r({ method: 'POST', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'create a personal API token (shown once; browser sessions only, a token cannot mint tokens)', body: auth.TokenBody, responses: { 201: auth.NewTokenReply } }),
   r({ method: 'GET', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'the caller\'s API tokens', responses: { 200: auth.TokensReply } }),
   r({ method: 'DELETE', path: '/api/tokens/:id', area: 'auth', who: 'signed in', summary: 'revoke an API token', responses: { 204: NO_BODY } }),
   // challenges
@@ -62,7 +68,7 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/api/challenges', area: 'challenges', who: 'public', summary: 'every challenge', responses: { 200: challenges.ChallengesReply } }),
   r({ method: 'GET', path: '/api/challenges/:slug', area: 'challenges', who: 'public', summary: 'a challenge, its phases and the caller\'s role', responses: { 200: challenges.ChallengeDetail } }),
   r({ method: 'PATCH', path: '/api/challenges/:slug', area: 'challenges', who: 'organiser', summary: 'change a challenge', body: challenges.ChallengeChangesBody, responses: { 200: challenges.ChallengeReply } }),
-  r({ method: 'POST', path: '/api/challenges/:slug/organisers', area: 'challenges', who: 'organiser', summary: 'add an organiser', body: challenges.OrganiserBody, responses: { 201: challenges.OrganisersReply } }),
+  r({ method: 'POST', path: '/api/challenges/:slug/organisers', area: 'challenges', who: 'organiser', summary: 'invite a co-organiser by e-mail (they accept from a verified account of that address)', body: challenges.OrganiserBody, responses: { 202: challenges.OrganiserInvitedReply } }),
   r({ method: 'POST', path: '/api/challenges/:slug/agreement', area: 'challenges', who: 'member', summary: 'accept the data-use agreement', body: challenges.AgreementBody, responses: { 200: challenges.AgreementReply } }),
   // phases
   r({ method: 'POST', path: '/api/challenges/:slug/phases', area: 'phases', who: 'organiser', summary: 'create a phase', body: phases.NewPhaseBody, responses: { 201: phases.PhaseReply } }),

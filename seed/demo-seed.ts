@@ -11,6 +11,7 @@
  * `reset` deletes the demo challenge (everything in it cascades) and builds it again.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { logEvent } from '../evaluator/index.ts';
 import {
@@ -50,7 +51,7 @@ import {
   type DemoTeam,
 } from './demo/demo-content.ts';
 import { addPhantomCase, demoPhantom, submitPlanned, writePrediction, type PlannedSubmission } from './demo/demo-files.ts';
-import { demoOrganiser, organiserAnnouncement } from './demo/demo-organiser.ts';
+import { demoOrganiser, organiserAnnouncement, writePasswordFile } from './demo/demo-organiser.ts';
 import {
   DEMO_BASELINE_TEAM,
   DEMO_MODEL_CASES,
@@ -110,7 +111,7 @@ async function ensurePhase(deps: AppDeps, organiser: UserRow, challenge: Challen
 async function ensureTeam(deps: AppDeps, challenge: ChallengeRow, demo: DemoTeam): Promise<{ team: TeamRow; user: UserRow; created: boolean }> {
   const user =
     (await findUserByEmail(deps.db, demo.email)) ??
-    (await insertUser(deps.db, demo.email, demo.displayName, await hashPassword(randomToken(24)))) ??
+    (await insertUser(deps.db, demo.email, demo.displayName, await hashPassword(randomToken(24)), false, true)) ??
     (await findUserByEmail(deps.db, demo.email))!;
   const existing = await teamOfUser(deps.db, challenge.id, user.id);
   if (existing) return { team: existing, user, created: false };
@@ -140,7 +141,11 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   }
 
   const organiser = await demoOrganiser(deps);
-  if (organiser.newPassword) (options.announce ?? ((text) => process.stdout.write(text)))(organiserAnnouncement(organiser.user.email, organiser.newPassword));
+  if (organiser.newPassword) {
+    mkdirSync(deps.config.dataDir, { recursive: true });
+    const file = writePasswordFile(deps.config.dataDir, organiser.user.email, organiser.newPassword);
+    (options.announce ?? ((text) => process.stdout.write(text)))(organiserAnnouncement(organiser.user.email, file));
+  }
   const challenge = await ensureChallenge(deps, organiser.user, challengeId);
   progress('demo seed: challenge ready', { slug: challenge.slug, organiser: organiser.user.email });
 

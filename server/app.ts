@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   const meter = options.uploadMeter ?? new UploadMeter();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.trustProxy); // TRUST_PROXY: none by default (req.ip is the socket's address)
   app.use(requestLog());
   app.use(gate.middleware());
   app.use(meter.middleware());

@@ -2,6 +2,7 @@
  * Configuration: environment variables only, read and validated once at start-up into one typed object. A bad
  * value stops start-up with a message naming the variable. Nothing else reads `process.env`.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -54,6 +55,29 @@ const schema = z.object({
     .enum(['on', 'off', ''], { message: 'MODEL_SANDBOX must be "on" (the default: bubblewrap) or "off" (development only: models run unconfined)' })
     .optional(),
   MODEL_CPU_THREADS: integer('MODEL_CPU_THREADS', 0, 256, 0),
+  // --- accounts, mail and throttling (server/auth, server/mail) ---
+  REGISTRATIONS_PER_HOUR: integer('REGISTRATIONS_PER_HOUR', 1, 100000, 20),
+  MAIL_REQUESTS_PER_HOUR: integer('MAIL_REQUESTS_PER_HOUR', 1, 100000, 10),
+  API_TOKEN_TTL_DAYS: integer('API_TOKEN_TTL_DAYS', 1, 3650, 90),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || trustProxySetting(v) !== undefined, {
+      message: 'TRUST_PROXY must be empty or "none", a hop count (1-10), or a comma-separated list of IP addresses or CIDRs of your proxies',
+    }),
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), {
+      message: 'PUBLIC_URL must be the http:// or https:// address people open the platform at, e.g. https://carina.example.org',
+    }),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^smtps?:\/\/\S+$/.test(v), {
+      message: 'SMTP_URL must be smtp://user:pass@host:port or smtps://… (leave it unset to write mail to $DATA_DIR/outbox)',
+    }),
+  MAIL_FROM: z.string().optional(),
   // --- object storage, graceful shutdown and metrics (production deployment) ---
   STORAGE_URL: z
     .string()
@@ -78,6 +102,25 @@ const schema = z.object({
     .optional()
     .refine((v) => v === undefined || v === '' || v.length >= 16, { message: 'METRICS_TOKEN must have at least 16 characters' }),
 });
+
+/**
+ * TRUST_PROXY → Express's `trust proxy`: false (none: req.ip is the socket's address), a hop count, or a list of
+ * proxy addresses/CIDRs; undefined when the value is not one of these.
+ */
+export function trustProxySetting(value: string): false | number | string[] | undefined {
+  const v = value.trim();
+  if (v === '' || v === 'none' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 10 ? Number(v) : undefined;
+  const parts = v.split(',').map((p) => p.trim());
+  const ok = parts.every((p) => {
+    const [address, bits, extra] = p.split('/');
+    if (extra !== undefined || isIP(address) === 0) return false;
+    if (bits === undefined) return true;
+    const max = isIP(address) === 4 ? 32 : 128;
+    return /^\d+$/.test(bits) && Number(bits) <= max;
+  });
+  return ok ? parts : undefined;
+}
 
 /** Where files live when STORAGE_URL=s3://…; blobs read by workers are cached under the local scratch folder. */
 export interface S3Settings {
@@ -109,7 +152,21 @@ export interface Config {
   /** How often the queue notices jobs of dead workers (expired) and retries them. */
   readonly maintenanceIntervalS: number;
   readonly sessionTtlHours: number;
+  /** Failed log-ins per minute for one account from one address (more limits derive from it: server/auth/throttle.ts). */
   readonly loginAttemptsPerMinute: number;
+  /** Registrations per hour from one client address. */
+  readonly registrationsPerHour: number;
+  /** Password-reset and verification-resend requests per hour from one client address. */
+  readonly mailRequestsPerHour: number;
+  readonly apiTokenTtlDays: number;
+  /** Express's `trust proxy`: false (default: the socket address is the client), a hop count, or proxy CIDRs. */
+  readonly trustProxy: false | number | string[];
+  /** The address people open the platform at (links in e-mails; https → Secure cookies). */
+  readonly publicUrl: string;
+  /** SMTP server for outgoing mail; undefined → messages are written as .eml files to mailOutboxDir. */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly mailOutboxDir: string;
   readonly seedDemo: boolean;
   /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
   readonly s3?: S3Settings;
@@ -171,6 +228,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maintenanceIntervalS: v.QUEUE_MAINTENANCE_S,
     sessionTtlHours: v.SESSION_TTL_HOURS,
     loginAttemptsPerMinute: v.LOGIN_ATTEMPTS_PER_MINUTE,
+    registrationsPerHour: v.REGISTRATIONS_PER_HOUR,
+    mailRequestsPerHour: v.MAIL_REQUESTS_PER_HOUR,
+    apiTokenTtlDays: v.API_TOKEN_TTL_DAYS,
+    trustProxy: trustProxySetting(v.TRUST_PROXY ?? '') ?? false,
+    publicUrl: (v.PUBLIC_URL || `http://${v.HOST.includes(':') ? `[${v.HOST}]` : v.HOST}:${v.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: v.SMTP_URL || undefined,
+    mailFrom: v.MAIL_FROM || 'Carina <carina@localhost>',
+    mailOutboxDir: resolve(dataDir, 'outbox'),
     seedDemo: v.SEED_DEMO !== '0',
     s3: s3Settings(v),
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,

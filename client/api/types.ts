@@ -6,6 +6,10 @@ import { METRIC_NAMES } from '../../contract/metric-names.ts';
 import type { MetricName } from '../../contract/common.ts';
 
 export type {
+  Invitation,
+  InvitationAcceptedReply,
+  InvitationsReply,
+  MailSentReply,
   Aggregate,
   AcceptedModel,
   AcceptedSubmission,

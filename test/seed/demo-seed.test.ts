@@ -5,6 +5,7 @@
  * leaderboards fill in, in the order the profiles promise.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { evaluationProgress } from '../../server/platform-api.ts';
 import { startWorker } from '../../server/worker/worker.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
@@ -43,7 +44,7 @@ describe('seed: demo challenge', function () {
   });
 
   it('at start-up, leaves a platform that has challenges of its own alone', async () => {
-    const owner = await t.db.query(`insert into users (email, display_name, password_hash, is_admin) values ('owner@example.org', 'owner', 'x', true) returning id`);
+    const owner = await t.db.query(`insert into users (email, display_name, password_hash, is_admin, email_verified_at) values ('owner@example.org', 'owner', 'x', true, now()) returning id`);
     await t.db.query(`insert into challenges (slug, title, created_by) values ('real-one', 'A real challenge', $1)`, [owner.rows[0].id]);
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'skipped');
@@ -53,13 +54,16 @@ describe('seed: demo challenge', function () {
     await t.db.query(`delete from users`);
   });
 
-  it('seeds an empty platform: organiser (password shown once), challenge, two masks phases and a model phase, cases, teams, queued submissions and the baseline model', async () => {
+  it('seeds an empty platform: organiser (password written once to a file of mode 600, never shown), challenge, two masks phases and a model phase, cases, teams, queued submissions and the baseline model', async () => {
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'seeded');
     assert.deepEqual(result.created, { cases: expectedCases, teams: expectedTeams, submissions: expectedSubmissions });
     assert.equal(announced.length, 1);
     assert.match(announced[0], /admin@carina\.local/);
-    const password = /password: (\S+)/.exec(announced[0])![1];
+    const file = /password file: (\S+)/.exec(announced[0])![1];
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const password = readFileSync(file, 'utf8').split('\n')[1];
+    assert.ok(password.length >= 16 && !announced[0].includes(password), 'the announcement names the file, never the password');
     const login = await t.agent().post('/api/auth/login', { email: 'admin@carina.local', password });
     assert.equal(login.status, 200, login.text);
 
