@@ -15,6 +15,7 @@ import { moderateSubmission } from './moderation.ts';
 import { runsRouter } from './runs-routes.ts';
 import { reviewSubmissions, type ModerationFlag, type SubmissionRow } from './submissions-store.ts';
 import { enqueueRankUncertainty } from '../jobs/enqueue.ts';
+import { analysisRouter } from './analysis-routes.ts';
 
 export function moderationJson(s: SubmissionRow): ModerationReply['submission'] {
   return {
@@ -68,5 +69,6 @@ export function reviewRouter(deps: AppDeps): Router {
 
   router.use(runsRouter(deps));
   router.use(exportRouter(deps));
+  router.use(analysisRouter(deps));
   return router;
 }
