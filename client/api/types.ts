@@ -7,6 +7,8 @@ import type { MetricName } from '../../contract/common.ts';
 
 export type {
   Aggregate,
+  AnalysisReply,
+  AnalysisFigure,
   AcceptedModel,
   AcceptedSubmission,
   AgreementReply,
