@@ -16,8 +16,7 @@ import { kendallTauB } from './kendall.ts';
 import { imputeWorst, type MetricTable } from './metric-table.ts';
 import { median } from './quantile.ts';
 import { rankUncertainty, type RankUncertainty } from './rank-uncertainty.ts';
-import { allCases, prepareScheme, type SchemeMetric, type SchemeSpec } from './schemes.ts';
-import { wilcoxonSignedRankGreater } from './wilcoxon.ts';
+import { allCases, pairwiseBetterP, prepareScheme, type SchemeMetric, type SchemeSpec } from './schemes.ts';
 
 export interface SchemeRanking {
   id: string;
@@ -83,15 +82,13 @@ export function phaseAnalysis(table: MetricTable, scheme: SchemeSpec, options: P
   const perMetric: PhaseAnalysis['perMetric'] = {};
   const spread: PhaseAnalysis['spread'] = {};
   const difficulty: PhaseAnalysis['difficulty'] = {};
+  const pairwise: Record<string, Float64Array> = {};
   for (const metric of metrics) {
     const rows = filled.metrics[metric.name];
+    const matrix = (pairwise[metric.name] = pairwiseBetterP(rows, metric.direction));
     const tests: Array<{ a: number; b: number; p: number }> = [];
     for (let a = 0; a < m; a++) {
-      for (let b = 0; b < m; b++) {
-        if (a === b) continue;
-        const p = metric.direction === 'higher' ? wilcoxonSignedRankGreater(rows[a], rows[b]).p : wilcoxonSignedRankGreater(rows[b], rows[a]).p;
-        tests.push({ a, b, p });
-      }
+      for (let b = 0; b < m; b++) if (a !== b) tests.push({ a, b, p: matrix[a * m + b] });
     }
     const holm = holmAdjust(tests.map((t) => t.p));
     significance[metric.name] = tests.map((t, i) => ({
@@ -111,7 +108,7 @@ export function phaseAnalysis(table: MetricTable, scheme: SchemeSpec, options: P
   }
 
   const schemes = comparedSchemes(scheme).map(({ id, label, spec }) => {
-    const result = prepareScheme(spec, filled)(everyCase);
+    const result = prepareScheme(spec, filled, pairwise)(everyCase);
     return { id, label, spec, scores: result.scores, ranks: result.ranks };
   });
   const kendall = schemes.map((x) => schemes.map((y) => finiteOrNull(kendallTauB(x.ranks, y.ranks))));

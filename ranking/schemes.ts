@@ -19,7 +19,7 @@
 import { median } from './quantile.ts';
 import { imputeWorst, type Direction, type FilledTable, type MetricTable } from './metric-table.ts';
 import { SIGNIFICANCE_LEVEL } from './analysis.ts';
-import { wilcoxonSignedRankGreater } from './wilcoxon.ts';
+import { wilcoxonSignedRankBothWays } from './wilcoxon.ts';
 
 export type SchemeKind = 'aggregate-then-rank' | 'rank-then-aggregate' | 'test-then-rank' | 'mean-rank' | 'weighted';
 export type Aggregation = 'mean' | 'median';
@@ -100,25 +100,53 @@ function perCaseRanks(rows: readonly Float64Array[], direction: Direction): Floa
   return out;
 }
 
-/** The share of the others each entry beats (one-sided paired Wilcoxon, p ≤ 0.05, unadjusted). */
-export function shareBeaten(samples: readonly Float64Array[], direction: Direction): number[] {
+/**
+ * p[a·m + b]: the one-sided paired Wilcoxon p-value that entry a is better than entry b (in the metric's
+ * direction); NaN on the diagonal and where every difference is zero. One ranking of |d| per unordered pair.
+ */
+export function pairwiseBetterP(samples: readonly Float64Array[], direction: Direction): Float64Array {
   const m = samples.length;
-  const wins = new Array<number>(m).fill(0);
+  const p = new Float64Array(m * m).fill(Number.NaN);
   for (let a = 0; a < m; a++) {
-    for (let b = 0; b < m; b++) {
-      if (a === b) continue;
-      const p = direction === 'higher' ? wilcoxonSignedRankGreater(samples[a], samples[b]).p : wilcoxonSignedRankGreater(samples[b], samples[a]).p;
-      if (!Number.isNaN(p) && p <= SIGNIFICANCE_LEVEL) wins[a]++;
+    for (let b = a + 1; b < m; b++) {
+      const { greater, less } = wilcoxonSignedRankBothWays(samples[a], samples[b]);
+      p[a * m + b] = direction === 'higher' ? greater : less;
+      p[b * m + a] = direction === 'higher' ? less : greater;
     }
   }
-  return wins.map((w) => (m > 1 ? w / (m - 1) : 0));
+  return p;
+}
+
+/** The share of the others each entry beats at unadjusted p ≤ 0.05, from pairwiseBetterP's matrix. */
+export function shareBeatenFrom(p: Float64Array, m: number): number[] {
+  return Array.from({ length: m }, (_, a) => {
+    let wins = 0;
+    for (let b = 0; b < m; b++) if (b !== a && p[a * m + b] <= SIGNIFICANCE_LEVEL) wins++;
+    return m > 1 ? wins / (m - 1) : 0;
+  });
+}
+
+/** The share of the others each entry beats (one-sided paired Wilcoxon, p ≤ 0.05, unadjusted). */
+export function shareBeaten(samples: readonly Float64Array[], direction: Direction): number[] {
+  return shareBeatenFrom(pairwiseBetterP(samples, direction), samples.length);
+}
+
+function isEveryCase(picks: Int32Array, n: number): boolean {
+  if (picks.length !== n) return false;
+  for (let i = 0; i < n; i++) if (picks[i] !== i) return false;
+  return true;
 }
 
 /**
  * A scheme prepared on a filled table: `scoreFor(picks)` gives the result on the cases `picks` (repeats allowed),
  * the fast path of the bootstrap (per-case ranks and imputation done once).
  */
-export function prepareScheme(spec: SchemeSpec, table: FilledTable): (picks: Int32Array) => Omit<SchemeResult, 'entries' | 'imputed'> {
+export function prepareScheme(
+  spec: SchemeSpec,
+  table: FilledTable,
+  /** test-then-rank on every case: the metrics' pairwiseBetterP matrices, when the caller has them already. */
+  fullPairwise?: Readonly<Record<string, Float64Array>>,
+): (picks: Int32Array) => Omit<SchemeResult, 'entries' | 'imputed'> {
   if (spec.metrics.length === 0) throw new Error('a ranking scheme needs at least one metric');
   const kind = spec.kind;
   const aggregate: Aggregation = kind === 'mean-rank' ? 'mean' : (spec.aggregate ?? 'mean');
@@ -137,7 +165,10 @@ export function prepareScheme(spec: SchemeSpec, table: FilledTable): (picks: Int
       const rows = table.metrics[metric.name];
       let scores: number[];
       if (kind === 'rank-then-aggregate') scores = caseRanks[k].map((row) => meanOver(row, picks));
-      else if (kind === 'test-then-rank') scores = shareBeaten(rows.map((row) => gather(row, picks, new Float64Array(picks.length))), metric.direction);
+      else if (kind === 'test-then-rank') {
+        const known = fullPairwise?.[metric.name];
+        scores = known && isEveryCase(picks, table.cases.length) ? shareBeatenFrom(known, m) : shareBeaten(rows.map((row) => gather(row, picks, new Float64Array(picks.length))), metric.direction);
+      }
       else scores = rows.map((row) => summarise(row, picks));
       metricScores[metric.name] = scores;
       if (kind !== 'weighted') metricRanks[metric.name] = competitionRanks(scores, metricScoreDirection(kind, metric));

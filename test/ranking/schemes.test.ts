@@ -9,7 +9,8 @@ import { analysisFigures, renderFigure, type FigureDocument } from '../../rankin
 import { imputeWorst, type MetricTable } from '../../ranking/metric-table.ts';
 import { phaseAnalysis } from '../../ranking/phase-analysis.ts';
 import { rankUncertainty } from '../../ranking/rank-uncertainty.ts';
-import { competitionRanks, rankScheme, type SchemeSpec } from '../../ranking/schemes.ts';
+import { competitionRanks, pairwiseBetterP, rankScheme, type SchemeSpec } from '../../ranking/schemes.ts';
+import { wilcoxonSignedRankGreater } from '../../ranking/wilcoxon.ts';
 
 const rows = (...values: number[][]) => values.map((v) => Float64Array.from(v));
 
@@ -67,6 +68,20 @@ describe('ranking schemes', () => {
     const result = rankScheme({ kind: 'test-then-rank', metrics: [TD] }, table);
     assert.deepEqual(result.scores, [1, 0, 0]);
     assert.deepEqual(result.ranks, [1, 2, 2]);
+  });
+
+  it('pairwise p-values: one ranking per pair gives both directions exactly as two separate tests', () => {
+    const values = rows([0.9, 0.8, 0.7, 0.6, 0.5, 0.91], [0.8, 0.7, 0.9, 0.4, 0.5, 0.3], [0.5, 0.6, 0.5, 0.6, 0.5, 0.5]);
+    for (const direction of ['higher', 'lower'] as const) {
+      const p = pairwiseBetterP(values, direction);
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) {
+          if (a === b) continue;
+          const expected = direction === 'higher' ? wilcoxonSignedRankGreater(values[a], values[b]).p : wilcoxonSignedRankGreater(values[b], values[a]).p;
+          assert.equal(p[a * 3 + b], expected, `${direction} ${a} > ${b}`);
+        }
+      }
+    }
   });
 
   it('weighted (ATM\u201922): Σ weight × mean, a lower-is-better metric entering with a minus sign', () => {

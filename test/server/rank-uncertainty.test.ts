@@ -31,7 +31,7 @@ async function insertScored(db: Pool, phaseId: number, teamId: number, userId: n
     return { ...m, unrounded: m, Leakage: 1 - v };
   };
   const done = td.filter((v) => !Number.isNaN(v));
-  const mean = Object.fromEntries(AGGREGATED_METRICS.map((k) => [k, done.reduce((s, v) => s + (metricsOf(v) as Record<string, number>)[k], 0) / done.length]));
+  const mean = Object.fromEntries(AGGREGATED_METRICS.map((k) => [k, done.reduce((s, v) => s + (metricsOf(v) as unknown as Record<string, number>)[k], 0) / done.length]));
   const aggregate = { cases: done.length, mean, std: mean, unroundedMean: mean };
   const id = (
     await db.query(
