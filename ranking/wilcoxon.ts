@@ -44,8 +44,14 @@ function signedRank(x: ArrayLike<number>, y: ArrayLike<number>): { statistic: nu
     const value = j >= nn || (i < np && pos[i] <= neg[j]) ? pos[i] : neg[j];
     let inPos = 0;
     let inNeg = 0;
-    while (i < np && pos[i] === value) (i++, inPos++);
-    while (j < nn && neg[j] === value) (j++, inNeg++);
+    while (i < np && pos[i] === value) {
+      i++;
+      inPos++;
+    }
+    while (j < nn && neg[j] === value) {
+      j++;
+      inNeg++;
+    }
     const t = inPos + inNeg;
     statistic += ((2 * rank + t + 1) / 2) * inPos;
     tieTerm += t * t * t - t;
