@@ -141,7 +141,7 @@ export function renderFigure(document: FigureDocument, figure: FigureSpec): Figu
         x: { axis: 'top', label: null, tickRotate: -20 },
         y: { domain: order, label: null },
         color: { scheme: 'blues', reverse: true, legend: false },
-        marks: [Plot.cell(data, { x: column, y: 'entry', fill: 'rank', inset: 0.5 }), Plot.text(data, { x: column, y: 'entry', text: 'rank', fill: 'black' })],
+        marks: [Plot.cell(data, { x: column, y: 'entry', fill: 'rank', fillOpacity: 0.5, inset: 0.5 }), Plot.text(data, { x: column, y: 'entry', text: 'rank', fill: 'black' })],
       });
     }
     case 'kendall':
@@ -153,7 +153,7 @@ export function renderFigure(document: FigureDocument, figure: FigureSpec): Figu
         x: { domain: order, label: null, tickRotate: -35 },
         y: { domain: order, label: null },
         color: { domain: [-1, 1], scheme: 'rdbu', legend: false },
-        marks: [Plot.cell(data, { x: 'b', y: 'a', fill: 'tau', inset: 0.5 }), Plot.text(data, { x: 'b', y: 'a', text: (d: Row) => (d.tau === null ? '–' : Number(d.tau).toFixed(2)) })],
+        marks: [Plot.cell(data, { x: 'b', y: 'a', fill: 'tau', fillOpacity: 0.5, inset: 0.5 }), Plot.text(data, { x: 'b', y: 'a', text: (d: Row) => (d.tau === null ? '–' : Number(d.tau).toFixed(2)) })],
       });
     case 'spread':
       return Plot.plot({
