@@ -59,7 +59,7 @@ function columns(board: Leaderboard): Column[] {
     { key: 'team', label: 'Team', numeric: false, value: (e) => e.team.name, cell: (e) => e.team.name, first: 'ascending' },
     {
       key: 'score',
-      label: board.scheme.scheme === 'weighted' ? 'Score' : 'Average rank',
+      label: board.scheme.scheme === 'weighted' ? 'Score' : board.scheme.scheme === 'mean-rank' ? 'Average rank' : 'Scheme score',
       numeric: true,
       value: (e) => e.score,
       cell: (e) => formatMetric(e.score, scoreDigits),
