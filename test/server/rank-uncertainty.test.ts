@@ -170,6 +170,18 @@ describe('rank uncertainty, case-based schemes and the ranking analysis', functi
     assert.equal(carina.rank, 1); // five 0.99s beat Alveoli on those cases despite the imputed one
   });
 
+  it('organisers choose a case-based scheme over any catalogue metric; unknown metrics and bad weights are refused', async () => {
+    const bad = await organiser.patch(`/api/phases/${caseBased}`, { ranking: { scheme: 'aggregate-then-rank', metrics: [{ name: 'Nope' }, { name: 'TD', weight: -1 }] } });
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.body.error.code, 'BAD_REQUEST');
+    assert.match(bad.text, /unknown metric \\"Nope\\"/);
+    assert.match(bad.text, /a weight lies between 0 and 1000/);
+    const good = await organiser.patch(`/api/phases/${caseBased}`, { ranking: { scheme: 'aggregate-then-rank', metrics: [{ name: 'Leakage' }, { name: 'TD', weight: 2 }] } });
+    assert.equal(good.status, 200, good.text);
+    assert.deepEqual(good.body.phase.ranking, { scheme: 'aggregate-then-rank', aggregate: 'mean', metrics: [{ name: 'Leakage' }, { name: 'TD', weight: 2 }] });
+    assert.equal((await member.patch(`/api/phases/${caseBased}`, { ranking: { scheme: 'test-then-rank', metrics: [{ name: 'TD' }] } })).status, 403);
+  });
+
   it('the analysis and the report are for organisers only', async () => {
     assert.equal((await t.agent().get(`/api/phases/${weighted}/analysis`)).status, 401);
     for (const path of ['analysis', 'report.html', 'report.json']) {
