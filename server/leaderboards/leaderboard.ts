@@ -50,10 +50,23 @@ export function leaderboardOf(phase: PhaseRow, submissions: LeaderboardSubmissio
   };
 }
 
-/** Pure: the cached uncertainty laid onto the leaderboard, when it was computed for exactly its ranked entries. */
+/** The same JSON value (jsonb comes back with its keys in its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * Pure: the cached uncertainty laid onto the leaderboard, when it was computed for exactly its ranked entries and
+ * under the phase's current scheme.
+ */
 export function withUncertainty(board: Leaderboard, cached: UncertaintyRow | null): Leaderboard {
   const ids = board.entries.filter((e) => e.rank !== null).map((e) => e.submissionId).sort((a, b) => a - b);
-  const current = cached !== null && cached.submission_ids.length === ids.length && cached.submission_ids.every((id, i) => id === ids[i]);
+  const current =
+    cached !== null && sameJson(cached.scheme, board.scheme) && cached.submission_ids.length === ids.length && cached.submission_ids.every((id, i) => id === ids[i]);
   let uncertainty: LeaderboardUncertainty;
   if (!current) uncertainty = { status: ids.length >= 2 ? 'pending' : 'not-applicable' };
   else if (!cached.result) uncertainty = { status: 'not-applicable', computedAt: cached.computed_at.toISOString() };

@@ -38,6 +38,6 @@ export async function computePhaseUncertainty(db: Pool, phase: PhaseRow): Promis
       entries: u.entries.map((e) => ({ submissionId: Number(e.entry), rank: e.rank, interval: e.interval, keepShare: e.keepShare, rankFrequencies: e.rankFrequencies, imputed: e.imputed })),
     };
   }
-  await storeUncertainty(db, phase.id, [...ids].sort((a, b) => a - b), result, performance.now() - started);
+  await storeUncertainty(db, phase.id, [...ids].sort((a, b) => a - b), phase.ranking, result, performance.now() - started);
   return result;
 }

@@ -180,6 +180,11 @@ describe('rank uncertainty, case-based schemes and the ranking analysis', functi
     assert.equal(good.status, 200, good.text);
     assert.deepEqual(good.body.phase.ranking, { scheme: 'aggregate-then-rank', aggregate: 'mean', metrics: [{ name: 'Leakage' }, { name: 'TD', weight: 2 }] });
     assert.equal((await member.patch(`/api/phases/${caseBased}`, { ranking: { scheme: 'test-then-rank', metrics: [{ name: 'TD' }] } })).status, 403);
+    // the intervals cached under the old scheme are not shown; the change sent the job, which recomputes them
+    const board = await ready(caseBased, t.agent());
+    assert.equal(board.scheme.scheme, 'aggregate-then-rank');
+    const cached = (await t.db.query('select scheme from leaderboard_uncertainty where phase_id = $1', [caseBased])).rows[0];
+    assert.equal(cached.scheme.scheme, 'aggregate-then-rank');
   });
 
   it('the analysis and the report are for organisers only', async () => {
