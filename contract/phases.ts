@@ -83,7 +83,7 @@ const caseBased = [
 
 const ranking = z
   .discriminatedUnion('scheme', [weighted, meanRank, ...caseBased], {
-    error: 'must be "weighted" (with weights), "mean-rank" (with metrics), or "aggregate-then-rank", "rank-then-aggregate" or "test-then-rank" (with metrics)',
+    error: 'must be "weighted" (with weights) or "mean-rank" (with metrics), or a case-based scheme: "aggregate-then-rank", "rank-then-aggregate" or "test-then-rank" (with metrics)',
   })
   .transform((value) => value as RankingScheme);
 
