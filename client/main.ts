@@ -16,6 +16,7 @@ route('/challenges/:slug', async () => (await import('./pages/challenge.ts')).ch
 route('/phases/:id/submit', async () => (await import('./pages/submit.ts')).submitPage);
 route('/phases/:id/submissions', async () => (await import('./pages/my-submissions.ts')).mySubmissionsPage);
 route('/phases/:id/leaderboard', async () => (await import('./pages/leaderboard.ts')).leaderboardPage);
+route('/phases/:id/analysis', async () => (await import('./pages/analysis.ts')).analysisPage, { wide: true });
 route('/phases/:id/review', async () => (await import('./pages/review.ts')).reviewPage, { wide: true });
 route('/phases/:id/cases', async () => (await import('./pages/cases.ts')).casesPage);
 route('/submissions/:id', async () => (await import('./pages/submission.ts')).submissionPage);

@@ -12,6 +12,7 @@ export * from './cases.ts';
 export * from './teams.ts';
 export * from './submissions.ts';
 export * from './leaderboards.ts';
+export * from './analysis.ts';
 export * from './review.ts';
 export * from './models.ts';
 export * from './uploads.ts';

@@ -4,13 +4,29 @@
  */
 import { z } from 'zod';
 import { Id, Instant, METRIC_NAMES, MetricName } from './common.ts';
+import { directionOf } from './metric-suites.ts';
 
 const METRIC_LIST = METRIC_NAMES.join(', ');
 const isMetricName = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
 
+/**
+ * One metric of a case-based scheme: any metric of the catalogue (contract/metric-suites.ts), its direction
+ * (default: the catalogue's) and its weight (default 1).
+ */
+export const SchemeMetric = z.strictObject({ name: z.string(), direction: z.enum(['higher', 'lower']).optional(), weight: z.number().optional() });
+export type SchemeMetric = z.infer<typeof SchemeMetric>;
+
+/**
+ * How a phase ranks. 'weighted' (ATM'22) and 'mean-rank' rank the aggregates (the historical schemes, unchanged);
+ * the case-based ones rank per-case scores (ranking/schemes.ts): aggregate-then-rank (mean or median),
+ * rank-then-aggregate (BraTS) and test-then-rank (share of the others beaten, one-sided Wilcoxon).
+ */
 export const RankingScheme = z.discriminatedUnion('scheme', [
   z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(MetricName, z.number()) }),
   z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(MetricName) }),
+  z.strictObject({ scheme: z.literal('aggregate-then-rank'), aggregate: z.enum(['mean', 'median']), metrics: z.array(SchemeMetric) }),
+  z.strictObject({ scheme: z.literal('rank-then-aggregate'), metrics: z.array(SchemeMetric) }),
+  z.strictObject({ scheme: z.literal('test-then-rank'), metrics: z.array(SchemeMetric) }),
 ]);
 export type RankingScheme = z.infer<typeof RankingScheme>;
 
@@ -45,8 +61,30 @@ const meanRank = z.object({
     }),
 });
 
+const schemeMetrics = z
+  .array(SchemeMetric, { error: 'metrics must be a list of { name, direction?, weight? }' })
+  .min(1, 'name at least one metric')
+  .superRefine((metrics, ctx) => {
+    metrics.forEach((metric, index) => {
+      if (!directionOf(metric.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `unknown metric "${metric.name}"` });
+      if (metric.weight !== undefined && !(metric.weight >= 0 && metric.weight <= 1000)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'weight'], message: 'a weight lies between 0 and 1000' });
+      }
+    });
+    if (new Set(metrics.map((m) => m.name)).size !== metrics.length) ctx.addIssue({ code: 'custom', message: 'name each metric once' });
+    if (!metrics.some((m) => (m.weight ?? 1) > 0)) ctx.addIssue({ code: 'custom', message: 'give at least one metric a weight above 0' });
+  });
+
+const caseBased = [
+  z.object({ scheme: z.literal('aggregate-then-rank'), aggregate: z.enum(['mean', 'median']).default('mean'), metrics: schemeMetrics }),
+  z.object({ scheme: z.literal('rank-then-aggregate'), metrics: schemeMetrics }),
+  z.object({ scheme: z.literal('test-then-rank'), metrics: schemeMetrics }),
+] as const;
+
 const ranking = z
-  .discriminatedUnion('scheme', [weighted, meanRank], { error: 'must be "weighted" (with weights) or "mean-rank" (with metrics)' })
+  .discriminatedUnion('scheme', [weighted, meanRank, ...caseBased], {
+    error: 'must be "weighted" (with weights) or "mean-rank" (with metrics), or a case-based scheme: "aggregate-then-rank", "rank-then-aggregate" or "test-then-rank" (with metrics)',
+  })
   .transform((value) => value as RankingScheme);
 
 /**

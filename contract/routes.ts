@@ -4,6 +4,7 @@
  * Paths are written as Express writes them (`/api/phases/:id`).
  */
 import { z } from 'zod';
+import * as analysis from './analysis.ts';
 import * as auth from './auth.ts';
 import * as cases from './cases.ts';
 import * as challenges from './challenges.ts';
@@ -112,6 +113,9 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/api/runs/:id', area: 'review', who: 'organiser', summary: 'a run\'s progress, failures and diff', responses: { 200: review.RunReport } }),
   r({ method: 'POST', path: '/api/runs/:id/publish', area: 'review', who: 'organiser', summary: 'publish a finished run', body: review.DecideRunBody, responses: { 200: review.RunPublished } }),
   r({ method: 'POST', path: '/api/runs/:id/discard', area: 'review', who: 'organiser', summary: 'discard a run', body: review.DecideRunBody, responses: { 200: review.RunReply } }),
+  r({ method: 'GET', path: '/api/phases/:id/analysis', area: 'review', who: 'organiser', summary: 'the ranking analysis: rank intervals, significance, every scheme, spread and difficulty (figures\' data)', responses: { 200: analysis.AnalysisReply } }),
+  r({ method: 'GET', path: '/api/phases/:id/report.html', area: 'review', who: 'organiser', summary: 'the challenge report: one self-contained HTML file', responses: { 200: { contentType: 'text/html', description: 'HTML attachment, inline SVG and CSS, no external request' } } }),
+  r({ method: 'GET', path: '/api/phases/:id/report.json', area: 'review', who: 'organiser', summary: 'the challenge report\'s data: every figure\'s data, settings and versions', responses: { 200: { contentType: 'application/json', description: 'JSON attachment: the analysis reply' } } }),
   r({ method: 'GET', path: '/api/phases/:id/export.csv', area: 'review', who: 'organiser', summary: 'results or leaderboard as CSV', query: review.CsvExportQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
   r({ method: 'GET', path: '/api/phases/:id/export.json', area: 'review', who: 'organiser', summary: 'leaderboard and per-case results as a JSON attachment', responses: { 200: { contentType: 'application/json', description: 'JSON attachment: the leaderboard with all entries, exportedAt and results rows (the CSV\'s keys)' } } }),
   // model phases

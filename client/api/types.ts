@@ -11,6 +11,8 @@ export type {
   InvitationsReply,
   MailSentReply,
   Aggregate,
+  AnalysisReply,
+  AnalysisFigure,
   AcceptedModel,
   AcceptedSubmission,
   AgreementReply,

@@ -57,7 +57,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
   },
   {
     key: 'test',
-    caseNames: ['DEMO_101', 'DEMO_102', 'DEMO_103'],
+    caseNames: ['DEMO_101', 'DEMO_102', 'DEMO_103', 'DEMO_104', 'DEMO_105'],
     firstSeed: 4201,
     fields: (now) => ({
       name: 'Test',

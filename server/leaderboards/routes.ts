@@ -6,10 +6,11 @@ import { Router, type Request, type Response } from 'express';
 import { LeaderboardQuery } from '../../contract/leaderboards.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
-import { requireOrganiser } from '../challenges/access.ts';
+import { isOrganiser, requireOrganiser } from '../challenges/access.ts';
 import { phaseById } from '../challenges/lookups.ts';
 import { idParam } from '../http/path-id.ts';
 import { phaseLeaderboard } from './leaderboard.ts';
+import { uncertaintyVisible } from './uncertainty-visibility.ts';
 
 export function leaderboardsRouter(deps: AppDeps): Router {
   const router = Router();
@@ -19,7 +20,8 @@ export function leaderboardsRouter(deps: AppDeps): Router {
     const user = all ? requireUser(req) : undefined;
     const phase = await phaseById(deps.db, idParam(req.params.id, 'phase'));
     if (user) await requireOrganiser(deps.db, phase.challenge_id, user);
-    res.json(await phaseLeaderboard(deps.db, phase, all));
+    const organiser = Boolean(user) || (await isOrganiser(deps.db, phase.challenge_id, req.auth?.user));
+    res.json(await phaseLeaderboard(deps.db, phase, all, uncertaintyVisible(phase, organiser)));
   });
 
   return router;

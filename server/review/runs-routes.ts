@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { DecideRunBody, StartRunBody } from '../../contract/review.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { phaseForOrganiser, runForOrganiser, submissionForOrganiser } from './access.ts';
+import { enqueueRankUncertainty } from '../jobs/enqueue.ts';
 import { discardRun, publishRun } from './publish-run.ts';
 import { startReevaluation } from './reevaluate.ts';
 import { runReport } from './run-report.ts';
@@ -42,6 +43,7 @@ export function runsRouter(deps: AppDeps): Router {
     const { user, run, phase } = await runForOrganiser(deps.db, req);
     const { reason } = DecideRunBody.parse(req.body ?? {});
     const published = await publishRun(deps.db, phase, run.id, user.id, reason || null);
+    await enqueueRankUncertainty(deps.queue, phase.id);
     res.json({ run: runJson(published.run), submissionIds: published.submissionIds, changedCases: published.changedCases, moved: published.moved });
   });
 

@@ -12,7 +12,7 @@
  */
 import { EvaluatorError, EVALUATOR_VERSION, logEvent, readVolume, scorePrediction } from '../../../evaluator/index.ts';
 import { inTransaction } from '../../db/pool.ts';
-import { enqueueEvaluationLater, enqueueViewerBuild } from '../../jobs/enqueue.ts';
+import { enqueueEvaluationLater, enqueueRankUncertainty, enqueueViewerBuild } from '../../jobs/enqueue.ts';
 import type { JobContext } from '../../jobs/job-queue.ts';
 import { goldForEvaluation, loadEvaluation } from '../job-rows.ts';
 import { StageClock } from '../stage-clock.ts';
@@ -73,6 +73,11 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     await inTransaction(deps.db, async (client) => {
       await finishEvaluation(client, evaluation, gold.id, score, provenance);
       await enqueueViewerBuild(deps.queue, evaluationId, client);
+      // the submission's last case: its phase's leaderboard changed, so its rank intervals are recomputed
+      if (evaluation.run_id === null) {
+        const done = await client.query<{ phase_id: number }>(`select phase_id from submissions where id = $1 and status = 'done'`, [evaluation.submission_id]);
+        if (done.rows[0]) await enqueueRankUncertainty(deps.queue, Number(done.rows[0].phase_id), client);
+      }
     });
     clock.lap('record');
     logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD, stages: clock.report() });
