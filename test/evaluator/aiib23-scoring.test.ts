@@ -130,3 +130,23 @@ describe('AIIB23 scoring on hand-made volumes', () => {
     assert.throws(() => decodePreparedGold(bytes), (e: Error & { code?: string }) => e.code === 'BAD_PREPARED_GOLD' && /version 1/.test(e.message));
   });
 });
+
+describe('physical measures in both suites', () => {
+  it('a straight tube along z: its skeleton is a line, (|S| − 1) · s_z mm long, and a prediction of the tube detects all of it', async () => {
+    const tube = emptyMask(SIZE, { spacing: SPACING });
+    drawTube(tube, [20, 20, 4], [20, 20, 40], 3);
+    const gold = await prepareGold(tube);
+    const { atm22, aiib23 } = await scoreSuites(gold, tube, ['atm22', 'aiib23']);
+    const expected = (gold.skeletonVoxels - 1) * SPACING[2];
+    assert.equal(atm22!.centreline_length_mm, expected);
+    assert.equal(atm22!.centreline_detected_mm, expected);
+    assert.equal(aiib23!.centreline_length_mm, expected);
+    // cut the prediction at z = 22: the detected part is the steps below the cut
+    const half = cloneMask(tube);
+    drawBox(half, [0, 0, 22], [39, 39, 59], 0);
+    const cut = (await scoreSuites(gold, half, ['atm22'])).atm22!;
+    assert.equal(cut.centreline_detected_mm, (cut.skeleton_in_pred - 1) * SPACING[2]);
+    assert.ok(cut.centreline_detected_mm < expected);
+    assert.equal(cut.leakage_volume_mm3, 0);
+  });
+});
