@@ -141,7 +141,9 @@ export function decodePreparedGold(bytes: Buffer, source = 'prepared gold standa
   const int32s = (count: number) => new Int32Array(payload.buffer.slice(at, (at += 4 * count)));
   const labels = int32s(header.goldVoxels);
   const branch = scatterLabels(voxelClass, labels);
-  const rawClass = header.aiib.shared ? null : Uint8Array.from(payload.subarray(at - payload.byteOffset, (at += rawVoxels) - payload.byteOffset));
+  // read in place like the ATM'22 classes (no copy of fresh memory)
+  const rawClass = header.aiib.shared ? null : new Uint8Array(payload.buffer, at, rawVoxels);
+  at += rawVoxels;
   const skeletonIndex = int32s(header.skeletonVoxels);
   const aiibIndex = int32s(aiibSkeleton);
   const skeletonSegment = int32s(aiibSkeleton);
