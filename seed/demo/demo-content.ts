@@ -53,6 +53,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
       leaderboardPick: 'best',
+      metricSuites: ['atm22'],
     }),
   },
   {
@@ -71,6 +72,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'mean-rank', metrics: ['TD', 'BD', 'DSC', 'Precision'] },
       leaderboardPick: 'latest',
+      metricSuites: ['atm22'],
     }),
   },
 ];

@@ -49,6 +49,7 @@ export function demoModelPhaseFields(now: Date): PhaseFields {
     modelMemoryLimitMb: 2048,
     ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
     leaderboardPick: 'best',
+    metricSuites: ['atm22'],
   };
 }
 
