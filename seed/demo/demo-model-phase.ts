@@ -29,7 +29,7 @@ export const DEMO_BASELINE_TEAM: DemoTeam = {
   name: 'Carina Baseline',
   email: 'baseline-model@demo.carina.local',
   displayName: 'Carina Baseline',
-  submissions: { validation: [], test: [] },
+  submissions: { validation: [], test: [], aiib: [] },
 };
 
 const DAY_MS = 24 * 3600 * 1000;
