@@ -11,6 +11,7 @@ const USAGE = `usage: carina <command> [options]
 commands:
   prepare   --gt GOLD --out DIR                       prepare a gold standard once (cached form)
   evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each
+            [--suite atm22|aiib23|atm22,aiib23]       metric suite(s), atm22 by default
 ${RANK_USAGE}
 ${PHANTOM_USAGE}
 ${CLIENT_USAGE}`;

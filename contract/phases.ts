@@ -3,11 +3,12 @@
  * UTC; limits; a ranking scheme over the official metrics) and the phase everyone reads.
  */
 import { z } from 'zod';
-import { Id, Instant, METRIC_NAMES, MetricName } from './common.ts';
-import { directionOf } from './metric-suites.ts';
+import { Id, Instant, STORED_METRIC_NAMES, StoredMetricName } from './common.ts';
+import { directionOf, SUITE_IDS, type SuiteId } from './metric-suites.ts';
 
-const METRIC_LIST = METRIC_NAMES.join(', ');
-const isMetricName = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
+// any suite's stored metric name (contract/metric-suites.ts) may be ranked on
+const METRIC_LIST = STORED_METRIC_NAMES.join(', ');
+const isMetricName = (name: string): boolean => (STORED_METRIC_NAMES as readonly string[]).includes(name);
 
 /**
  * One metric of a case-based scheme: any metric of the catalogue (contract/metric-suites.ts), its direction
@@ -22,8 +23,8 @@ export type SchemeMetric = z.infer<typeof SchemeMetric>;
  * rank-then-aggregate (BraTS) and test-then-rank (share of the others beaten, one-sided Wilcoxon).
  */
 export const RankingScheme = z.discriminatedUnion('scheme', [
-  z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(MetricName, z.number()) }),
-  z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(MetricName) }),
+  z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(StoredMetricName, z.number()) }),
+  z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(StoredMetricName) }),
   z.strictObject({ scheme: z.literal('aggregate-then-rank'), aggregate: z.enum(['mean', 'median']), metrics: z.array(SchemeMetric) }),
   z.strictObject({ scheme: z.literal('rank-then-aggregate'), metrics: z.array(SchemeMetric) }),
   z.strictObject({ scheme: z.literal('test-then-rank'), metrics: z.array(SchemeMetric) }),
@@ -88,6 +89,23 @@ const ranking = z
   .transform((value) => value as RankingScheme);
 
 /**
+ * The phase's metric suites, first one first (its metrics lead the pages and colour the viewer). The shape is
+ * checked here; an unknown suite name is refused by the phase service with 422 VALIDATION_FAILED.
+ */
+export const MetricSuitesInput = z
+  .array(z.string().max(40), { error: `must be a list of suite names (${SUITE_IDS.join(', ')})` })
+  .min(1, 'name at least one suite')
+  .max(SUITE_IDS.length)
+  .refine((ids) => new Set(ids).size === ids.length, 'name each suite once');
+
+/** The suite names of a request that no suite has (contract/metric-suites.ts). */
+export function unknownSuites(ids: readonly string[]): string[] {
+  return ids.filter((id) => !(SUITE_IDS as readonly string[]).includes(id));
+}
+
+export const MetricSuites = z.array(z.enum(SUITE_IDS as [SuiteId, ...SuiteId[]]));
+
+/**
  * Limits of a model phase, as the request sets them (flat fields of the phase body) and as `modelLimits` shows
  * them (see ModelLimits below): upload size, and per-case inference time and memory.
  */
@@ -105,6 +123,7 @@ const phaseFields = {
   modelMemoryLimitMb: z.number().int().min(256).max(65536),
   ranking,
   leaderboardPick: LeaderboardPick,
+  metricSuites: MetricSuitesInput,
 };
 
 const closesAfterOpens = (phase: { opensAt?: Date; closesAt?: Date }, ctx: z.RefinementCtx) => {
@@ -133,6 +152,7 @@ export const NewPhaseBody = z
     modelMemoryLimitMb: phaseFields.modelMemoryLimitMb.default(DEFAULT_MODEL_LIMITS.modelMemoryLimitMb),
     ranking: ranking.default({ scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } }),
     leaderboardPick: phaseFields.leaderboardPick.default('best'),
+    metricSuites: phaseFields.metricSuites.default(['atm22']),
   })
   .superRefine(closesAfterOpens);
 
@@ -169,6 +189,8 @@ export const Phase = z.strictObject({
   modelLimits: ModelLimits.optional(),
   ranking: RankingScheme,
   leaderboardPick: LeaderboardPick,
+  /** The metric suites the phase scores with (contract/metric-suites.ts), first one first. */
+  metricSuites: MetricSuites,
   caseCount: z.number().int(),
 });
 export type Phase = z.infer<typeof Phase>;

@@ -45,7 +45,7 @@ export function submissionValue(scheme: RankingScheme, mean: Record<string, numb
 export function scoreHistory(scheme: RankingScheme, submissions: readonly SubmissionSummary[]): HistoryPoint[] {
   return submissions
     .filter((s) => s.status === 'done' && s.aggregate)
-    .map((s) => ({ submissionId: s.id, createdAt: s.createdAt, value: submissionValue(scheme, s.aggregate!.mean) }))
+    .map((s) => ({ submissionId: s.id, createdAt: s.createdAt, value: submissionValue(scheme, s.aggregate!.mean as Record<string, number>) }))
     .filter((p): p is HistoryPoint => p.value !== null)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.submissionId - b.submissionId);
 }

@@ -5,7 +5,15 @@
  */
 import { phaseDetail } from '../api/challenges.ts';
 import { leaderboard } from '../api/leaderboards.ts';
-import { METRICS, type Leaderboard, type LeaderboardEntry } from '../api/types.ts';
+import { type Leaderboard, type LeaderboardEntry } from '../api/types.ts';
+import { metricsOfSuites, SUITE_IDS, type MetricInfo } from '../../contract/metric-suites.ts';
+
+/** The metric columns of a leaderboard: the catalogue's metrics its entries carry (ATM'22's when it has none). */
+function boardMetrics(board: Leaderboard): MetricInfo[] {
+  const all = metricsOfSuites(SUITE_IDS);
+  const present = all.filter((m) => board.entries.some((e) => typeof e.mean[m.name] === 'number'));
+  return present.length ? present : metricsOfSuites(['atm22']);
+}
 import { h, replace } from '../dom.ts';
 import { formatMetric } from '../lib/format.ts';
 import { sortRows, type SortDirection } from '../lib/sort-entries.ts';
@@ -65,13 +73,13 @@ function columns(board: Leaderboard): Column[] {
       cell: (e) => formatMetric(e.score, scoreDigits),
       first: board.scheme.scheme === 'weighted' ? 'descending' : 'ascending',
     },
-    ...METRICS.map<Column>((m) => ({
-      key: m,
-      label: m,
+    ...boardMetrics(board).map<Column>((m) => ({
+      key: m.name,
+      label: m.reportedAs === m.name ? m.name : `${m.reportedAs} (${m.name})`,
       numeric: true,
-      value: (e) => e.mean[m],
-      cell: (e) => h('span', { title: `± ${formatMetric(e.std[m], 3)} (SD over the cases)${e.metricRanks?.[m] ? `, rank ${e.metricRanks[m]}` : ''}` }, formatMetric(e.mean[m], digitsOf(m))),
-      first: 'descending',
+      value: (e) => e.mean[m.name] ?? null,
+      cell: (e) => h('span', { title: `${m.label}: ± ${formatMetric(e.std[m.name], 3)} (SD over the cases)${e.metricRanks?.[m.name as keyof typeof e.metricRanks] ? `, rank ${e.metricRanks[m.name as keyof typeof e.metricRanks]}` : ''}` }, formatMetric(e.mean[m.name], digitsOf(m.name))),
+      first: m.direction === 'lower' ? 'ascending' : 'descending',
     })),
     { key: 'cases', label: 'Cases', numeric: true, value: (e) => e.cases, cell: (e) => String(e.cases), first: 'descending' },
     ...(imputation

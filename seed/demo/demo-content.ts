@@ -1,5 +1,5 @@
 /**
- * What the demo challenge holds: its text, two phases, the phantom cases (fixed seeds, so every installation
+ * What the demo challenge holds: its text, three masks phases (two scored with ATM'22, one with AIIB23), the phantom cases (fixed seeds, so every installation
  * gets the same demo) and the simulated teams with the profiles their submissions are drawn from.
  */
 import { DEFAULT_MODEL_LIMITS, type PhaseFields } from '../../server/platform-api.ts';
@@ -27,7 +27,7 @@ the leaderboards show how the ATM'22 metrics (tree length detected, branches det
 Make your own phantoms and predictions with \`npx carina phantom --out DIR --predictions all\`.`;
 
 export interface DemoPhase {
-  readonly key: 'validation' | 'test';
+  readonly key: 'validation' | 'test' | 'aiib';
   readonly fields: (now: Date) => PhaseFields;
   readonly caseNames: readonly string[];
   /** Seed of the first case; the others follow. */
@@ -53,6 +53,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
       leaderboardPick: 'best',
+      metricSuites: ['atm22'],
     }),
   },
   {
@@ -71,6 +72,28 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'mean-rank', metrics: ['TD', 'BD', 'DSC', 'Precision'] },
       leaderboardPick: 'latest',
+      metricSuites: ['atm22'],
+    }),
+  },
+  {
+    // scored with the AIIB23 suite (IoU, detected length and branch ratios, precision, leakage): its own metrics,
+    // the viewer colouring AIIB23's unrefined branches; ranked by a weighted sum of its higher-is-better figures
+    key: 'aiib',
+    caseNames: ['DEMO_201', 'DEMO_202'],
+    firstSeed: 4301,
+    fields: (now) => ({
+      name: 'AIIB23 metrics',
+      kind: 'masks',
+      opensAt: new Date(now.getTime() - 3600_000),
+      closesAt: new Date(now.getTime() + 90 * DAY_MS),
+      dailyLimit: 5,
+      totalLimit: null,
+      showCaseResults: true,
+      teamsInspectIn3d: true,
+      ...DEFAULT_MODEL_LIMITS,
+      ranking: { scheme: 'weighted', weights: { IoU: 0.25, DLR: 0.25, DBR: 0.25, AIIB_Precision: 0.25 } },
+      leaderboardPick: 'best',
+      metricSuites: ['aiib23'],
     }),
   },
 ];
@@ -88,31 +111,31 @@ export const DEMO_TEAMS: readonly DemoTeam[] = [
     name: 'Lumen Lab',
     email: 'lumen-lab@demo.carina.local',
     displayName: 'Lumen Lab',
-    submissions: { validation: ['good', 'excellent'], test: ['excellent'] },
+    submissions: { validation: ['good', 'excellent'], test: ['excellent'], aiib: ['excellent'] },
   },
   {
     name: 'BronchoNet',
     email: 'bronchonet@demo.carina.local',
     displayName: 'BronchoNet',
-    submissions: { validation: ['good'], test: ['good'] },
+    submissions: { validation: ['good'], test: ['good'], aiib: ['good'] },
   },
   {
     name: 'Voxel Wranglers',
     email: 'voxel-wranglers@demo.carina.local',
     displayName: 'Voxel Wranglers',
-    submissions: { validation: ['leaky'], test: ['leaky'] },
+    submissions: { validation: ['leaky'], test: ['leaky'], aiib: ['leaky'] },
   },
   {
     name: 'Pleura Pioneers',
     email: 'pleura-pioneers@demo.carina.local',
     displayName: 'Pleura Pioneers',
-    submissions: { validation: ['poor', 'fair'], test: ['fair'] },
+    submissions: { validation: ['poor', 'fair'], test: ['fair'], aiib: ['fair'] },
   },
   {
     name: 'Baseline U-Net',
     email: 'baseline-unet@demo.carina.local',
     displayName: 'Baseline U-Net',
-    submissions: { validation: ['poor'], test: ['poor'] },
+    submissions: { validation: ['poor'], test: ['poor'], aiib: ['poor'] },
   },
 ];
 

@@ -16,9 +16,10 @@
  *   its metric and is counted in `imputedCases`.
  */
 import { rankScheme } from '../../ranking/schemes.ts';
-import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../jobs/submission-aggregate.ts';
+import { type AggregatedMetric, type SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 import { isCaseBased, schemeSpecOf, type CaseBasedScheme, type RankingScheme } from '../challenges/ranking-scheme.ts';
 import { metricTableOf } from './case-table.ts';
+import { STORED_METRIC_NAMES } from '../../contract/common.ts';
 
 export type LeaderboardPick = 'best' | 'latest';
 
@@ -65,8 +66,10 @@ export function isEligible(s: RankableSubmission): boolean {
   return s.status === 'done' && !s.hidden && !s.disqualified && s.aggregate !== null;
 }
 
+// any suite's metric may carry a weight (AIIB23 phases: issue 13); the rank helper (issue 12) generalises the rest
 function weightsOf(scheme: Extract<RankingScheme, { scheme: 'weighted' }>): Array<[AggregatedMetric, number]> {
-  return AGGREGATED_METRICS.filter((m) => typeof scheme.weights[m] === 'number' && scheme.weights[m] !== 0).map((m) => [m, scheme.weights[m] as number]);
+  const weights = scheme.weights as Record<string, number | undefined>;
+  return STORED_METRIC_NAMES.filter((m) => typeof weights[m] === 'number' && weights[m] !== 0).map((m) => [m as AggregatedMetric, weights[m] as number]);
 }
 
 export function weightedScore(scheme: Extract<RankingScheme, { scheme: 'weighted' }>, values: Record<AggregatedMetric, number>): number {
@@ -99,7 +102,7 @@ export function competitionRanks(entries: RankableSubmission[], metric: Aggregat
 }
 
 function rankMeanRank<S extends RankableSubmission>(scheme: Extract<RankingScheme, { scheme: 'mean-rank' }>, entries: S[]): RankedEntry<S>[] {
-  const metrics = scheme.metrics.filter((m) => (AGGREGATED_METRICS as readonly string[]).includes(m));
+  const metrics = scheme.metrics.filter((m) => (STORED_METRIC_NAMES as readonly string[]).includes(m));
   const perMetric = metrics.map((m) => competitionRanks(entries, m));
   const scored = entries.map((s, i) => {
     const metricRanks: Record<string, number> = {};

@@ -6,11 +6,14 @@
  */
 import type { FailureCode } from '../../contract/error-codes.ts';
 import type { SubmissionCase, SubmissionDetail, SubmissionSummary } from '../../contract/submissions.ts';
-import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
+import { STORED_METRIC_NAMES } from '../../contract/common.ts';
 import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
 
 const TEAM_VISIBLE_METRICS = new Set<string>([
-  ...AGGREGATED_METRICS,
+  // every suite's metrics under their stored names, and which suites scored the case
+  ...STORED_METRIC_NAMES,
+  'suites',
+  'leakage_volume_mm3',
   'unrounded',
   'empty',
   'pred_voxels',
@@ -20,8 +23,29 @@ const TEAM_VISIBLE_METRICS = new Set<string>([
   'leakage_components',
 ]);
 
+/** Of AIIB23's extras (under `aiib23`), the prediction-side ones: not the raw label's counts nor its skeleton. */
+const TEAM_VISIBLE_AIIB = new Set<string>([
+  'IoU',
+  'DLR',
+  'DBR',
+  'Precision',
+  'Leakage',
+  'component_voxels',
+  'pred_voxels',
+  'aiib_component',
+  'aiib_fallback',
+  'empty',
+  'leakage_voxels',
+  'leakage_components',
+  'leakage_volume_mm3',
+]);
+
 function teamMetrics(metrics: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
+  const shown = Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
+  if (metrics.aiib23 && typeof metrics.aiib23 === 'object') {
+    shown.aiib23 = Object.fromEntries(Object.entries(metrics.aiib23).filter(([key]) => TEAM_VISIBLE_AIIB.has(key)));
+  }
+  return shown;
 }
 
 export function submissionSummary(row: SubmissionRow): SubmissionSummary {

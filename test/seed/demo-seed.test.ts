@@ -54,7 +54,7 @@ describe('seed: demo challenge', function () {
     await t.db.query(`delete from users`);
   });
 
-  it('seeds an empty platform: organiser (password written once to a file of mode 600, never shown), challenge, two masks phases and a model phase, cases, teams, queued submissions and the baseline model', async () => {
+  it('seeds an empty platform: organiser (password written once to a file of mode 600, never shown), challenge, three masks phases (one scored with AIIB23) and a model phase, cases, teams, queued submissions and the baseline model', async () => {
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'seeded');
     assert.deepEqual(result.created, { cases: expectedCases, teams: expectedTeams, submissions: expectedSubmissions });
@@ -74,6 +74,7 @@ describe('seed: demo challenge', function () {
     assert.deepEqual(phases.map((p) => [p.name, p.kind, p.show_case_results, p.teams_inspect_in_3d]), [
       ['Validation', 'masks', true, true],
       ['Test', 'masks', false, false],
+      ['AIIB23 metrics', 'masks', true, true],
       [DEMO_MODEL_PHASE_NAME, 'model', true, false],
     ]);
     assert.ok(phases[0].opens_at <= new Date() && phases[0].closes_at.getTime() - Date.now() > 89 * 24 * 3600_000, 'validation open now for 90 days');
@@ -160,6 +161,11 @@ describe('seed: demo challenge', function () {
         // Lumen Lab (excellent) first, Baseline U-Net (poor) last
         assert.equal(teams[0], 'Lumen Lab', `${phase.name}: ${teams.join(', ')}`);
         assert.equal(teams[teams.length - 1], 'Baseline U-Net', `${phase.name}: ${teams.join(', ')}`);
+        // each phase's own metrics: the AIIB23 phase's means are AIIB23's, the others ATM'22's
+        const mean = board.body.entries[0].mean;
+        const aiib = phase.name === 'AIIB23 metrics';
+        assert.equal(typeof mean[aiib ? 'IoU' : 'TD'], 'number', `${phase.name}: ${Object.keys(mean).join(', ')}`);
+        assert.equal(mean[aiib ? 'TD' : 'IoU'], undefined, phase.name);
       }
     });
   });

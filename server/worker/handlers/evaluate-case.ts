@@ -10,7 +10,10 @@
  * The case's viewer artefacts are not built here: the score is recorded with a low-priority `build-viewer` job
  * in the same transaction (handlers/build-viewer.ts), so scoring never waits for them.
  */
-import { EvaluatorError, EVALUATOR_VERSION, logEvent, readVolume, scorePrediction } from '../../../evaluator/index.ts';
+import { EvaluatorError, EVALUATOR_VERSION, logEvent, readVolume, scoreSuites } from '../../../evaluator/index.ts';
+import { SUITE_IDS, type SuiteId } from '../../../contract/metric-suites.ts';
+import { storedCaseMetrics } from '../stored-metrics.ts';
+import { reprepareGold } from './prepare-gold.ts';
 import { inTransaction } from '../../db/pool.ts';
 import { enqueueEvaluationLater, enqueueRankUncertainty, enqueueViewerBuild } from '../../jobs/enqueue.ts';
 import type { JobContext } from '../../jobs/job-queue.ts';
@@ -49,7 +52,8 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
   clock.lap('claim');
   const started = performance.now();
   try {
-    const prepared = await deps.goldCache.get(gold.prepared_key);
+    const preparedKey = gold.prepared_key;
+    const prepared = await deps.goldCache.get(preparedKey, () => reprepareGold(deps, gold.id, preparedKey));
     clock.lap('gold'); // the stage is already 'reading' (startEvaluation): one statement less per case
     const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
@@ -58,7 +62,11 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     });
     clock.lap('read');
     await reportProgress(deps.db, evaluationId, 'scoring');
-    const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${predName})`);
+    // the phase's suites (or its re-evaluation run's), in their order; a name no suite knows is skipped
+    const suites = evaluation.metric_suites.filter((s): s is SuiteId => (SUITE_IDS as readonly string[]).includes(s));
+    const scores = await scoreSuites(prepared, volume, suites.length ? suites : ['atm22'], `case ${evaluation.case_name} (${predName})`);
+    const timings = scores.timings;
+    const score = storedCaseMetrics(suites.length ? suites : ['atm22'], scores);
     clock.lap('score');
     const provenance = {
       evaluatorVersion: EVALUATOR_VERSION,
@@ -80,7 +88,7 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
       }
     });
     clock.lap('record');
-    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD, stages: clock.report() });
+    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, suites, TD: score.TD, BD: score.BD, IoU: score.IoU, stages: clock.report() });
   } catch (error) {
     if (error instanceof EvaluatorError) {
       await inTransaction(deps.db, (client) => failEvaluation(client, evaluation, 'team', error.code, error.message));
