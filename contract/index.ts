@@ -13,6 +13,7 @@ export * from './teams.ts';
 export * from './submissions.ts';
 export * from './leaderboards.ts';
 export * from './review.ts';
+export * from './releases.ts';
 export * from './models.ts';
 export * from './uploads.ts';
 export * from './viewer/viewer-json.ts';

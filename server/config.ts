@@ -48,6 +48,8 @@ const schema = z.object({
   QUEUE_MAINTENANCE_S: integer('QUEUE_MAINTENANCE_S', 1, 3600, 30),
   SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 365, 24 * 14),
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
+  DOWNLOADS_PER_TEAM: integer('DOWNLOADS_PER_TEAM', 1, 1000, 4),
+  DOWNLOAD_REQUESTS_PER_MINUTE: integer('DOWNLOAD_REQUESTS_PER_MINUTE', 1, 1000000, 600),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
   // --- object storage, graceful shutdown and metrics (production deployment) ---
   STORAGE_URL: z
@@ -105,6 +107,9 @@ export interface Config {
   readonly maintenanceIntervalS: number;
   readonly sessionTtlHours: number;
   readonly loginAttemptsPerMinute: number;
+  /** Release downloads: concurrent transfers per team (per server process), and requests per team per minute. */
+  readonly downloadsPerTeam: number;
+  readonly downloadRequestsPerMinute: number;
   readonly seedDemo: boolean;
   /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
   readonly s3?: S3Settings;
@@ -155,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maintenanceIntervalS: v.QUEUE_MAINTENANCE_S,
     sessionTtlHours: v.SESSION_TTL_HOURS,
     loginAttemptsPerMinute: v.LOGIN_ATTEMPTS_PER_MINUTE,
+    downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
+    downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
     seedDemo: v.SEED_DEMO !== '0',
     s3: s3Settings(v),
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
