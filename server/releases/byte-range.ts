@@ -29,8 +29,9 @@ export function decideRange(header: string | undefined, size: number): RangeDeci
   }
   const start = Number(spec[1]);
   const last = spec[2] === '' ? size - 1 : Number(spec[2]);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(last) || last < start) return { kind: 'whole' };
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(last)) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
+  if (last < start) return { kind: 'whole' };
   return { kind: 'partial', start, end: Math.min(last, size - 1) };
 }
 

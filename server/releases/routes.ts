@@ -188,13 +188,15 @@ export function releasesRouter(deps: AppDeps): Router {
       free();
     }
   };
-  router.get('/api/releases/:id/files/:fileId', async (req: Request, res: Response) => {
+  const fileDownload = async (req: Request, res: Response) => {
     const loaded = await load(req);
     const user = req.auth?.user;
     await requireReleaseAccess(deps.db, loaded.challenge, loaded.release, user); // before revealing whether the file exists
     const file = await releaseFile(deps.db, loaded.release.id, idParam(req.params.fileId, 'file'));
     await sendFile(req, res, loaded, user!, file);
-  });
+  };
+  router.get('/api/releases/:id/files/:fileId', fileDownload);
+  router.head('/api/releases/:id/files/:fileId', fileDownload); // the size and ETag, as download tools ask first
   router.get('/api/downloads/:token', async (req: Request, res: Response) => {
     const spent = await spendDownloadToken(deps.db, String(req.params.token));
     if (!spent) throw new AppError('NOT_FOUND', 'this download link is unknown, used already or expired: ask for a new urls.txt');

@@ -35,8 +35,6 @@ export async function sendReleaseFile(req: Request, res: Response, storage: Stor
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('Content-Disposition', attachmentHeader(file.name));
-  res.type('application/octet-stream');
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
     res.status(304).end();
@@ -49,6 +47,8 @@ export async function sendReleaseFile(req: Request, res: Response, storage: Stor
     res.setHeader('Content-Range', `bytes */${file.size}`);
     throw new AppError('RANGE_NOT_SATISFIABLE', `the file has ${file.size} bytes; Range "${rangeHeader}" asks for none of them`);
   }
+  res.setHeader('Content-Disposition', attachmentHeader(file.name));
+  res.type('application/octet-stream');
   const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : undefined;
   const length = range ? range.end - range.start + 1 : file.size;
   if (range) {
