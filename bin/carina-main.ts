@@ -29,6 +29,7 @@ const commands: Record<string, Command> = {
   submit: clientCommand('submit'),
   status: clientCommand('status'),
   leaderboard: clientCommand('leaderboard'),
+  download: clientCommand('download'),
 };
 
 export async function main(argv: string[]): Promise<number> {

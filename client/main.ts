@@ -13,6 +13,7 @@ route('/reset-password', async () => (await import('./pages/account-links.ts')).
 route('/invitations', async () => (await import('./pages/account-links.ts')).invitationsPage);
 route('/account', async () => (await import('./pages/account.ts')).accountPage);
 route('/challenges/:slug', async () => (await import('./pages/challenge.ts')).challengePage);
+route('/challenges/:slug/data', async () => (await import('./pages/data.ts')).dataPage);
 route('/phases/:id/submit', async () => (await import('./pages/submit.ts')).submitPage);
 route('/phases/:id/submissions', async () => (await import('./pages/my-submissions.ts')).mySubmissionsPage);
 route('/phases/:id/leaderboard', async () => (await import('./pages/leaderboard.ts')).leaderboardPage);

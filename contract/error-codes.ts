@@ -22,6 +22,7 @@ export const HTTP_ERRORS = {
   PHASE_CLOSED: { status: 409, hint: 'the phase is not open for submissions now; see its open and close times' },
   QUOTA_EXCEEDED: { status: 429, hint: 'the team has used its submissions; the message says when the next one frees up' },
   RATE_LIMITED: { status: 429, hint: 'too many attempts; wait a minute and try again' },
+  RANGE_NOT_SATISFIABLE: { status: 416, hint: 'the Range asks for bytes past the end of the file; ask for a range within its size (several ranges get the whole file)' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'the upload exceeds the size limit given in the message' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'send multipart/form-data for uploads and application/json otherwise' },
   INSUFFICIENT_STORAGE: { status: 507, hint: 'the platform is out of upload space; try later and tell the organisers' },

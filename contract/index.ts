@@ -14,6 +14,7 @@ export * from './submissions.ts';
 export * from './leaderboards.ts';
 export * from './analysis.ts';
 export * from './review.ts';
+export * from './releases.ts';
 export * from './models.ts';
 export * from './uploads.ts';
 export * from './viewer/viewer-json.ts';

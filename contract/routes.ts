@@ -12,6 +12,7 @@ import { HealthReply, OpenApiDocument } from './health.ts';
 import * as leaderboards from './leaderboards.ts';
 import * as models from './models.ts';
 import * as phases from './phases.ts';
+import * as releases from './releases.ts';
 import * as review from './review.ts';
 import * as submissions from './submissions.ts';
 import * as teams from './teams.ts';
@@ -122,6 +123,28 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'POST', path: '/api/phases/:id/models', area: 'models', who: 'member', summary: 'submit an ONNX model and its manifest', body: { multipart: { model: 'the .onnx file (file)', manifest: 'the manifest JSON (text or file)', note: 'optional note (text)' } }, responses: { 202: models.AcceptedModel } }),
   r({ method: 'GET', path: '/api/phases/:id/model-rules', area: 'models', who: 'signed in', summary: 'limits, caps and an example manifest of a model phase', responses: { 200: models.ModelRules } }),
   r({ method: 'GET', path: '/api/submissions/:id/model', area: 'models', who: 'member', summary: 'a model submission\'s model and runs', responses: { 200: models.SubmissionModel } }),
+  // data releases
+  r({ method: 'POST', path: '/api/challenges/:slug/releases', area: 'releases', who: 'organiser', summary: 'create a release (training set, phase inputs, documents or external link)', body: releases.NewReleaseBody, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/releases', area: 'releases', who: 'public', summary: 'the challenge\'s releases with the caller\'s access (organisers: every release)', responses: { 200: releases.ReleasesReply } }),
+  r({ method: 'GET', path: '/api/releases/:id', area: 'releases', who: 'public', summary: 'a release, its files and the caller\'s access', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'PATCH', path: '/api/releases/:id', area: 'releases', who: 'organiser', summary: 'change a release\'s name, description, opening or closing', body: releases.ReleaseChangesBody, responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/open', area: 'releases', who: 'organiser', summary: 'open a release now (and clear a past closing)', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/close', area: 'releases', who: 'organiser', summary: 'close a release now', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/files', area: 'releases', who: 'organiser', summary: 'upload files into a release', body: { multipart: { files: 'one or more files (file)', role: '"ct", "gold", "document" or "other" (text, default from the name)' } }, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/cases', area: 'releases', who: 'organiser', summary: 'add a phase\'s CTs (and, from a finished mask phase, gold standards) without copying them', body: releases.PickCasesBody, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'DELETE', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'organiser', summary: 'remove a file from a release', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/revocations', area: 'releases', who: 'organiser', summary: 'revoke a team\'s access', body: releases.RevokeBody, responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'DELETE', path: '/api/releases/:id/revocations/:teamId', area: 'releases', who: 'organiser', summary: 'give a team its access back', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'GET', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'download a file (Range, If-Range, ETag = its sha256)', responses: { 200: binary('the file as an attachment'), 206: binary('the requested byte range') } }),
+  r({ method: 'HEAD', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'a file\'s size and ETag, without the body', responses: { 200: NO_BODY, 206: NO_BODY } }),
+  r({ method: 'GET', path: '/api/releases/:id/archive.zip', area: 'releases', who: 'member', summary: 'every file of the release as one zip, streamed (stored, zip64)', responses: { 200: { contentType: 'application/zip', description: 'zip attachment' } } }),
+  r({ method: 'GET', path: '/api/releases/:id/manifest.sha256', area: 'releases', who: 'member', summary: 'the files\' sha256 in `sha256sum -c` format', responses: { 200: { contentType: 'text/plain', description: '"<sha256>  <name>" per line' } } }),
+  r({ method: 'GET', path: '/api/releases/:id/urls.txt', area: 'releases', who: 'member', summary: 'one single-use URL per file (1 hour), for download managers', responses: { 200: { contentType: 'text/plain', description: '"<url>\\n  out=<name>" per file (aria2c -i; wget -i reads the URL lines)' } } }),
+  r({ method: 'GET', path: '/api/downloads/:token', area: 'releases', who: 'public', summary: 'a single-use download URL from urls.txt (the token is the credential)', responses: { 200: binary('the file as an attachment') } }),
+  r({ method: 'GET', path: '/api/releases/:id/log', area: 'releases', who: 'organiser', summary: 'the release\'s access log, newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
+  r({ method: 'GET', path: '/api/releases/:id/log.csv', area: 'releases', who: 'organiser', summary: 'the release\'s access log as CSV', query: releases.AccessLogQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/release-log', area: 'releases', who: 'organiser', summary: 'every release access in the challenge (per team with teamId), newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/release-log.csv', area: 'releases', who: 'organiser', summary: 'the challenge\'s release access log as CSV', query: releases.AccessLogQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
   // 3D viewer
   r({ method: 'GET', path: '/api/evaluations/:id/viewer', area: 'viewer', who: 'member', summary: 'the viewer JSON of an evaluation', responses: { 200: viewer.EvaluationViewer } }),
   r({ method: 'GET', path: '/api/evaluations/:id/viewer/gold-surface', area: 'viewer', who: 'member', summary: 'gold-standard surface mesh', responses: { 200: binary('mesh (docs/viewer-api.md)') } }),

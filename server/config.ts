@@ -49,6 +49,8 @@ const schema = z.object({
   QUEUE_MAINTENANCE_S: integer('QUEUE_MAINTENANCE_S', 1, 3600, 30),
   SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 365, 24 * 14),
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
+  DOWNLOADS_PER_TEAM: integer('DOWNLOADS_PER_TEAM', 1, 1000, 4),
+  DOWNLOAD_REQUESTS_PER_MINUTE: integer('DOWNLOAD_REQUESTS_PER_MINUTE', 1, 1000000, 600),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
   // --- the model sandbox (server/models/sandbox/) ---
   MODEL_SANDBOX: z
@@ -167,6 +169,9 @@ export interface Config {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly mailOutboxDir: string;
+  /** Release downloads: concurrent transfers per team (per server process), and requests per team per minute. */
+  readonly downloadsPerTeam: number;
+  readonly downloadRequestsPerMinute: number;
   readonly seedDemo: boolean;
   /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
   readonly s3?: S3Settings;
@@ -236,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: v.SMTP_URL || undefined,
     mailFrom: v.MAIL_FROM || 'Carina <carina@localhost>',
     mailOutboxDir: resolve(dataDir, 'outbox'),
+    downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
+    downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
     seedDemo: v.SEED_DEMO !== '0',
     s3: s3Settings(v),
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,

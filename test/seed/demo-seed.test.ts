@@ -11,6 +11,7 @@ import { startWorker } from '../../server/worker/worker.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
 import { DEMO_MODEL_CASES, DEMO_MODEL_PHASE_NAME } from '../../seed/demo/demo-model-phase.ts';
+import { DEMO_INPUTS_RELEASE, DEMO_TRAINING_CASES, DEMO_TRAINING_RELEASE } from '../../seed/demo/demo-releases.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const TABLES = ['challenges', 'phases', 'cases', 'gold_standards', 'blobs', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations'] as const;
@@ -92,6 +93,21 @@ describe('seed: demo challenge', function () {
     assert.deepEqual(golds, [{ status: 'queued', is_current: true, version: 1 }]);
     const teams = (await t.db.query('select distinct status from teams')).rows;
     assert.deepEqual(teams, [{ status: 'accepted' }]);
+  });
+
+  it('releases a training set (phantom CTs with labels) and the validation inputs (its CTs, the stored blobs)', async () => {
+    const list = await t.agent().get(`/api/challenges/${DEMO_SLUG}/releases`);
+    assert.equal(list.status, 200, list.text);
+    assert.ok(list.body.agreement, 'the demo has a data-use agreement');
+    const [training, inputs] = list.body.releases;
+    assert.equal(training.name, DEMO_TRAINING_RELEASE);
+    assert.deepEqual(training.files.map((f: any) => [f.name, f.role]), DEMO_TRAINING_CASES.flatMap((c) => [[`${c}_0000.nii.gz`, 'ct'], [`${c}_label.nii.gz`, 'gold']]).sort());
+    assert.equal(inputs.name, DEMO_INPUTS_RELEASE);
+    const cts = (await t.db.query(`select c.name, c.ct_sha256 from cases c join phases p on p.id = c.phase_id where p.name = 'Validation' order by c.name`)).rows;
+    assert.deepEqual(inputs.files.map((f: any) => [f.name, f.sha256]), cts.map((c) => [`${c.name}.nii.gz`, c.ct_sha256]));
+    // the simulated teams accepted the agreement, so their submissions went in
+    const refused = (await t.db.query(`select count(*)::int as n from team_members m join challenges c on c.id = m.challenge_id where c.slug = $1 and m.agreement_accepted_at is null`, [DEMO_SLUG])).rows[0].n;
+    assert.equal(refused, 0);
   });
 
   it('run again: nothing new, nothing duplicated, no password shown', async () => {
