@@ -51,6 +51,10 @@ const schema = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
   DOWNLOADS_PER_TEAM: integer('DOWNLOADS_PER_TEAM', 1, 1000, 4),
   DOWNLOAD_REQUESTS_PER_MINUTE: integer('DOWNLOAD_REQUESTS_PER_MINUTE', 1, 1000000, 600),
+  RELEASE_S3_REDIRECT: z
+    .enum(['0', '1', 'true', 'false', ''], { message: 'RELEASE_S3_REDIRECT must be 1/true (release files come from the store by presigned URL) or 0/false (they stream through the server)' })
+    .optional(),
+  RELEASE_URL_EXPIRY_S: integer('RELEASE_URL_EXPIRY_S', 1, 604800, 300),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
   // --- the model sandbox (server/models/sandbox/) ---
   MODEL_SANDBOX: z
@@ -172,6 +176,13 @@ export interface Config {
   /** Release downloads: concurrent transfers per team (per server process), and requests per team per minute. */
   readonly downloadsPerTeam: number;
   readonly downloadRequestsPerMinute: number;
+  /**
+   * With S3 storage, whether an allowed single-file download answers 302 to a presigned URL of the store (the
+   * default) rather than streaming the bytes through the server (RELEASE_S3_REDIRECT=0: a store clients cannot reach).
+   */
+  readonly releaseS3Redirect: boolean;
+  /** Lifetime of those presigned URLs (s). */
+  readonly releaseUrlExpiryS: number;
   readonly seedDemo: boolean;
   /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
   readonly s3?: S3Settings;
@@ -243,6 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailOutboxDir: resolve(dataDir, 'outbox'),
     downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
     downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
+    releaseS3Redirect: v.RELEASE_S3_REDIRECT !== '0' && v.RELEASE_S3_REDIRECT !== 'false',
+    releaseUrlExpiryS: v.RELEASE_URL_EXPIRY_S,
     seedDemo: v.SEED_DEMO !== '0',
     s3: s3Settings(v),
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,

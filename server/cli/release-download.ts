@@ -3,6 +3,8 @@
  * download manager would: a file already complete (its sha256 matches) is skipped; a partial one (`NAME.part`)
  * resumes with `Range: bytes=<size>-` guarded by `If-Range: "<sha256>"` (a changed file starts over); a dropped
  * connection is retried from where it stopped; every file is checked against its sha256 before it takes its name.
+ * When the server answers with a redirect (S3 storage: a presigned URL of the store), the bytes are fetched from
+ * there, without the API token, resuming with a plain Range (a 206 from another offset starts the file over).
  * Progress goes to stderr; the exit code is non-zero when any file failed, and the failed files are named.
  */
 import { createHash } from 'node:crypto';
@@ -55,6 +57,14 @@ async function sizeOf(path: string): Promise<number | undefined> {
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** The first byte of a `Content-Range: bytes a-b/n` header (undefined when there is none or it is not one). */
+function rangeStart(header: string | null): number | undefined {
+  const match = header ? /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(header.trim()) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /** One request from the partial file's end; resolves when the body is written (or throws where it stopped). */
 async function fetchRest(io: DownloadIo, url: string, token: string, file: RemoteFile, partPath: string): Promise<void> {
   let offset = (await sizeOf(partPath)) ?? 0;
@@ -68,10 +78,25 @@ async function fetchRest(io: DownloadIo, url: string, token: string, file: Remot
     headers.range = `bytes=${offset}-`;
     headers['if-range'] = `"${file.sha256}"`;
   }
-  const res = await io.fetch(url, { headers });
+  let res = await io.fetch(url, { headers, redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (REDIRECTS.has(res.status) && location) {
+    // the file comes from the object store by a short-lived presigned URL: the token stays with Carina, and the
+    // Range goes to the store without If-Range (the store's ETag is not the sha256; the sha256 check at the end
+    // is what guards the content)
+    await res.body?.cancel();
+    res = await io.fetch(new URL(location, url).toString(), { headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+    // a refusal of the store (an expired URL, say) is worth another attempt: it asks Carina for a fresh URL
+    if (res.status !== 200 && res.status !== 206) throw new ApiFailure(0, `STORE_HTTP_${res.status}`, `the object store answered ${res.status}: ${(await res.text()).slice(0, 200).trim()}`);
+  }
   if (res.status !== 200 && res.status !== 206) throw errorOf(res.status, await res.text());
+  if (res.status === 206 && rangeStart(res.headers.get('content-range')) !== offset) {
+    await res.body?.cancel();
+    await rm(partPath, { force: true }); // the next attempt starts over rather than splice bytes from another offset
+    throw new ApiFailure(0, 'BAD_RANGE', `asked for bytes from ${offset}, got "${res.headers.get('content-range')}"`);
+  }
   if (res.status === 200 && offset > 0) {
-    offset = 0; // the server sent the whole file (the If-Range did not hold): start over
+    offset = 0; // the whole file came (the If-Range did not hold, or Range was ignored): start over
   }
   if (!res.body) throw new ApiFailure(res.status, 'EMPTY_BODY', 'the server sent no body');
   let written = offset;

@@ -2,7 +2,8 @@
  * Data releases over HTTP: organisers create and fill releases, open and close them, revoke teams and read the
  * access log; teams with access list them and download single files (Range, ETag), the whole release as a zip
  * streamed on the fly, a sha256sum manifest, or single-use URLs. Every download is decided afresh, throttled per
- * team and written to the append-only access log with the bytes actually sent.
+ * team and written to the append-only access log with the bytes actually sent. With S3 storage a single file is a
+ * 302 to a short-lived presigned URL of the store (logged with the bytes it grants), unless RELEASE_S3_REDIRECT=0.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
@@ -24,7 +25,8 @@ import { sendReleaseArchive } from './release-archive.ts';
 import { addUploadedFiles, changeRelease, closeNow, createRelease, openNow, pickCases, restoreTeam, revokeTeam } from './release-service.ts';
 import { deleteReleaseFile, filesOfReleases, releaseById, releaseFile, releasesOfChallenge, revocationsOf, type ReleaseFileRow, type ReleaseRow } from './release-store.ts';
 import { releaseView } from './release-view.ts';
-import { sendReleaseFile } from './send-release-file.ts';
+import { redirectReleaseFile } from './redirect-release-file.ts';
+import { sendReleaseFile, type Transfer } from './send-release-file.ts';
 
 interface Loaded {
   release: ReleaseRow;
@@ -34,6 +36,8 @@ interface Loaded {
 export function releasesRouter(deps: AppDeps): Router {
   const router = Router();
   const throttle = new DownloadThrottle(deps.config.downloadsPerTeam, deps.config.downloadRequestsPerMinute);
+  // single files come from the store itself when it can make URLs (S3) and may (RELEASE_S3_REDIRECT); HEAD stays here
+  const fromStore = (req: Request) => deps.config.releaseS3Redirect && Boolean(deps.storage.blobDownloadUrl) && req.method === 'GET';
 
   const load = async (req: Request): Promise<Loaded> => {
     const release = await releaseById(deps.db, idParam(req.params.id, 'release'));
@@ -172,18 +176,21 @@ export function releasesRouter(deps: AppDeps): Router {
     const decision = await requireFilesAccess(loaded, user, [file]);
     const free = await throttle.acquire(throttleKey(decision, user), res);
     try {
-      const transfer = await sendReleaseFile(req, res, deps.storage, { name: file.name, sha256: file.sha256, size: file.size_bytes });
-      await recordAccess(deps.db, {
-        challengeId: loaded.challenge.id,
-        releaseId: loaded.release.id,
-        file: { id: file.id, name: file.name },
-        user,
-        team: decision.team,
-        action: 'file',
-        bytesSent: transfer.bytesSent,
-        range: transfer.range,
-        address: req.ip,
-      });
+      const sent = { name: file.name, sha256: file.sha256, size: file.size_bytes };
+      const record = (transfer: Transfer) =>
+        recordAccess(deps.db, {
+          challengeId: loaded.challenge.id,
+          releaseId: loaded.release.id,
+          file: { id: file.id, name: file.name },
+          user,
+          team: decision.team,
+          action: 'file',
+          bytesSent: transfer.bytesSent,
+          range: transfer.range,
+          address: req.ip,
+        });
+      if (fromStore(req)) await redirectReleaseFile(req, res, deps.storage, sent, deps.config.releaseUrlExpiryS, record);
+      else await record(await sendReleaseFile(req, res, deps.storage, sent));
     } finally {
       free();
     }

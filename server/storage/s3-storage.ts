@@ -7,6 +7,8 @@
  *   whole file) while hashing the bytes sent again, so what is stored is exactly what its key names.
  * - blobPath gives readers a local file: the blob is streamed into a bounded local cache under the scratch
  *   folder, verified by sha256 on the way, and reused while it stays cached.
+ * - blobDownloadUrl presigns a GetObject (SigV4 query string, computed locally) so a client fetches the bytes
+ *   from the store itself; S3 honours Range on it, and names the file by the signed response-content-disposition.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -23,11 +25,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Settings } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { BlobCache } from './blob-cache.ts';
 import { sha256File } from './local-storage.ts';
-import type { Storage, StoredBlob } from './storage.ts';
+import type { BlobUrlOptions, Storage, StoredBlob } from './storage.ts';
 
 /** Multipart part size: S3 needs ≥ 5 MiB and ≤ 10,000 parts; memory holds about (queue + 1) parts. */
 const MIN_PART_BYTES = 8 * 2 ** 20;
@@ -186,6 +189,16 @@ export class S3Storage implements Storage {
       if (isNotFound(error)) throw new MissingInStoreError(`blob ${sha256} is not in the object store (no ${this.describe(key)})`);
       throw error;
     }
+  }
+
+  async blobDownloadUrl(sha256: string, options: BlobUrlOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.blobKey(sha256),
+      ResponseContentDisposition: options.contentDisposition,
+      ResponseContentType: options.contentType,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInS });
   }
 
   async blobPath(sha256: string): Promise<string> {

@@ -10,6 +10,12 @@ export interface StoredBlob {
   readonly size: number;
 }
 
+export interface BlobUrlOptions {
+  readonly expiresInS: number;
+  readonly contentDisposition: string;
+  readonly contentType: string;
+}
+
 export interface Storage {
   /** Moves a finished local file into the store under its sha256 (computed here); idempotent. */
   putFile(localPath: string): Promise<StoredBlob>;
@@ -21,6 +27,11 @@ export interface Storage {
    * memory: the local driver reads the file in place, the S3 driver streams a ranged GET).
    */
   readBlob(sha256: string, range?: { readonly start: number; readonly end: number }): Promise<Readable>;
+  /**
+   * Only drivers whose store a client can fetch from directly (S3): a URL that GETs the blob from the store for
+   * `expiresInS` seconds, whose reply carries the given Content-Disposition and Content-Type. Signed offline.
+   */
+  blobDownloadUrl?(sha256: string, options: BlobUrlOptions): Promise<string>;
   /** Derived artefacts by key (e.g. "prepared/12/prepared-gold.bin"). */
   putObject(key: string, data: Uint8Array): Promise<void>;
   getObject(key: string): Promise<Buffer>;
