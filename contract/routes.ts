@@ -29,6 +29,8 @@ export interface OtherBody {
 }
 export const NO_BODY: OtherBody = { contentType: '', description: 'no body' };
 const binary = (description: string): OtherBody => ({ contentType: 'application/octet-stream', description });
+/** S3 storage: the file comes from the store (Location: a presigned GetObject URL, RELEASE_URL_EXPIRY_S). */
+const STORE_REDIRECT: OtherBody = { contentType: '', description: 'S3 storage: Location is a short-lived presigned URL of the file in the object store' };
 
 export interface Route {
   readonly method: Method;
@@ -135,12 +137,12 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'DELETE', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'organiser', summary: 'remove a file from a release', responses: { 200: releases.ReleaseReply } }),
   r({ method: 'POST', path: '/api/releases/:id/revocations', area: 'releases', who: 'organiser', summary: 'revoke a team\'s access', body: releases.RevokeBody, responses: { 200: releases.ReleaseReply } }),
   r({ method: 'DELETE', path: '/api/releases/:id/revocations/:teamId', area: 'releases', who: 'organiser', summary: 'give a team its access back', responses: { 200: releases.ReleaseReply } }),
-  r({ method: 'GET', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'download a file (Range, If-Range, ETag = its sha256)', responses: { 200: binary('the file as an attachment'), 206: binary('the requested byte range') } }),
+  r({ method: 'GET', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'download a file (Range, If-Range, ETag = its sha256)', responses: { 200: binary('the file as an attachment'), 206: binary('the requested byte range'), 302: STORE_REDIRECT } }),
   r({ method: 'HEAD', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'a file\'s size and ETag, without the body', responses: { 200: NO_BODY, 206: NO_BODY } }),
   r({ method: 'GET', path: '/api/releases/:id/archive.zip', area: 'releases', who: 'member', summary: 'every file of the release as one zip, streamed (stored, zip64)', responses: { 200: { contentType: 'application/zip', description: 'zip attachment' } } }),
   r({ method: 'GET', path: '/api/releases/:id/manifest.sha256', area: 'releases', who: 'member', summary: 'the files\' sha256 in `sha256sum -c` format', responses: { 200: { contentType: 'text/plain', description: '"<sha256>  <name>" per line' } } }),
   r({ method: 'GET', path: '/api/releases/:id/urls.txt', area: 'releases', who: 'member', summary: 'one single-use URL per file (1 hour), for download managers', responses: { 200: { contentType: 'text/plain', description: '"<url>\\n  out=<name>" per file (aria2c -i; wget -i reads the URL lines)' } } }),
-  r({ method: 'GET', path: '/api/downloads/:token', area: 'releases', who: 'public', summary: 'a single-use download URL from urls.txt (the token is the credential)', responses: { 200: binary('the file as an attachment') } }),
+  r({ method: 'GET', path: '/api/downloads/:token', area: 'releases', who: 'public', summary: 'a single-use download URL from urls.txt (the token is the credential)', responses: { 200: binary('the file as an attachment'), 302: STORE_REDIRECT } }),
   r({ method: 'GET', path: '/api/releases/:id/log', area: 'releases', who: 'organiser', summary: 'the release\'s access log, newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
   r({ method: 'GET', path: '/api/releases/:id/log.csv', area: 'releases', who: 'organiser', summary: 'the release\'s access log as CSV', query: releases.AccessLogQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
   r({ method: 'GET', path: '/api/challenges/:slug/release-log', area: 'releases', who: 'organiser', summary: 'every release access in the challenge (per team with teamId), newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
