@@ -1,6 +1,7 @@
 /**
  * Choosing the storage from configuration: STORAGE_URL=s3://bucket/prefix with S3_* settings, validated at
- * start-up with messages that name the variable; local files otherwise.
+ * start-up with messages that name the variable; local files otherwise. Whether release files come from the
+ * store by presigned URL (RELEASE_S3_REDIRECT, RELEASE_URL_EXPIRY_S).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,5 +73,16 @@ describe('storage configuration', () => {
     configError({ BLOB_CACHE_MAX_BYTES: '100' }, /BLOB_CACHE_MAX_BYTES must be an integer from 1048576 to/);
     configError({ SHUTDOWN_GRACE_S: '0' }, /SHUTDOWN_GRACE_S must be an integer from 1 to 3600, got "0"/);
     configError({ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must have at least 16 characters/);
+  });
+
+  it('sends release downloads to the store by presigned URL unless RELEASE_S3_REDIRECT=0; URLs live 5 minutes', () => {
+    const defaults = loadConfig({ STORAGE_URL: 's3://carina' });
+    assert.equal(defaults.releaseS3Redirect, true);
+    assert.equal(defaults.releaseUrlExpiryS, 300);
+    for (const off of ['0', 'false']) assert.equal(loadConfig({ STORAGE_URL: 's3://carina', RELEASE_S3_REDIRECT: off }).releaseS3Redirect, false);
+    assert.equal(loadConfig({ RELEASE_S3_REDIRECT: '1', RELEASE_URL_EXPIRY_S: '60' }).releaseUrlExpiryS, 60);
+    configError({ RELEASE_S3_REDIRECT: 'no' }, /RELEASE_S3_REDIRECT must be 1\/true .* or 0\/false/);
+    configError({ RELEASE_URL_EXPIRY_S: '0' }, /RELEASE_URL_EXPIRY_S must be an integer from 1 to 604800, got "0"/);
+    configError({ RELEASE_URL_EXPIRY_S: '604801' }, /RELEASE_URL_EXPIRY_S must be an integer from 1 to 604800/);
   });
 });
