@@ -14,6 +14,7 @@ import { AppError } from './errors.ts';
 import { intakeRouter } from './intake/routes.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { leaderboardsRouter } from './leaderboards/routes.ts';
 import { modelsRouter } from './models/routes.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLog());
+  app.use(securityHeaders()); // CSP, nosniff, no framing, no referrer: on every reply, errors and static files included
   app.use(gate.middleware());
   app.use(meter.middleware());
   app.get('/healthz', (_req, res) => {
