@@ -72,6 +72,7 @@ const schema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || v === '' || v.length >= 16, { message: 'METRICS_TOKEN must have at least 16 characters' }),
+  METRICS_CACHE_S: integer('METRICS_CACHE_S', 0, 3600, 15),
 });
 
 /** Where files live when STORAGE_URL=s3://…; blobs read by workers are cached under the local scratch folder. */
@@ -114,6 +115,8 @@ export interface Config {
   readonly shutdownGraceS: number;
   /** When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>". */
   readonly metricsToken?: string;
+  /** The database-derived metrics (whole-table aggregates) are read at most once per this many seconds. */
+  readonly metricsCacheS: number;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
     shutdownGraceS: v.SHUTDOWN_GRACE_S,
     metricsToken: v.METRICS_TOKEN || undefined,
+    metricsCacheS: v.METRICS_CACHE_S,
   };
 }
 
