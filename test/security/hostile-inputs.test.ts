@@ -338,8 +338,18 @@ describe('hostile inputs: each rejected with the right status and no side effect
     })),
   );
 
+  // ---- disks: what one team can make the platform hold (issue 11, finding 5; more in bounded-disks.test.ts) ----
+  rows.push(
+    { attack: 'disk: a resumable reservation larger than the case grid can need (129 MiB for a 16×16×12 case)', send: () => new TusClient(t.baseUrl, tusToken).create(phase.phaseId, 'ATM_001.nii.gz', 129 * 2 ** 20), expect: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: /larger than 128 MiB/ } },
+    { attack: 'disk: a reservation that never receives a byte expires within minutes, not a day', send: () => new TusClient(t.baseUrl, tusToken).create(phase.phaseId, 'ATM_001.nii.gz', 4096), expect: { status: 201 }, accepted: async (reply) => {
+      const expiresInS = (Date.parse(reply.body.upload.expiresAt) - Date.now()) / 1000;
+      assert.ok(expiresInS > 0 && expiresInS <= 600, `expires in ${expiresInS.toFixed(0)} s`);
+      assert.equal((await new TusClient(t.baseUrl, tusToken).request('DELETE', `/api/uploads/${reply.body.upload.id}`)).status, 204);
+    } },
+  );
+
   it('the table covers every kind of attack of the issue', () => {
-    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/]) {
+    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
       assert.ok(rows.some((row) => kind.test(row.attack)), `a row for ${kind}`);
     }
   });
