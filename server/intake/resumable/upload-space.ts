@@ -19,7 +19,7 @@ export async function requireRoomFor(dir: string, lengthBytes: number, promisedB
   if (lengthBytes + promisedBytes + reserveBytes > free) {
     throw new AppError(
       'INSUFFICIENT_STORAGE',
-      `the platform has no room for this upload now: it needs ${formatBytes(lengthBytes)}, the upload space has ${formatBytes(free)} free (${formatBytes(reserveBytes)} of it kept in reserve${promisedBytes ? `, ${formatBytes(promisedBytes)} promised to your team's unfinished uploads` : ''}); nothing was stored — try later and tell the organisers`,
+      `the platform has no room for this upload now: it needs ${formatBytes(lengthBytes)}, the upload space has ${formatBytes(free)} free of which ${formatBytes(promisedBytes)} are promised to your team's unfinished uploads and ${formatBytes(reserveBytes)} kept in reserve; nothing was stored — try later and tell the organisers`,
     );
   }
 }
