@@ -6,7 +6,9 @@
  * - workers only from this origin (itk-wasm's pipeline worker, `/itk/…worker.js`; it never uses blob: here since
  *   its URL is a path of this origin, see itk-wasm's create-web-worker.js);
  * - styles from this origin plus inline style attributes and elements (charts' SVG carry them; a style cannot run
- *   code), images from this origin, data: and blob: (vtk.js screenshots), fetches to this origin only;
+ *   code), images from this origin, data: and blob: (vtk.js screenshots), fetches to this origin and to data:
+ *   URLs (itk-wasm's worker fetches an inlined data: resource while loading a pipeline — measured: the pre-check
+ *   fails with "Failed to fetch" without it; a data: URL sends nothing anywhere);
  * - no plugins (`object-src 'none'`), `base-uri` and `form-action` this origin, and `frame-ancestors 'none'` with
  *   `X-Frame-Options: DENY` for older browsers, so no other site can frame a page and trick a click.
  * `upgrade-insecure-requests` is left out: `npm start` serves plain HTTP on loopback, and behind TLS the proxy
@@ -21,7 +23,7 @@ export const CONTENT_SECURITY_POLICY = {
   'worker-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
-  'connect-src': ["'self'"],
+  'connect-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   'object-src': ["'none'"],
   'base-uri': ["'self'"],

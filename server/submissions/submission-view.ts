@@ -28,6 +28,11 @@ export function submissionSummary(row: SubmissionRow, organiser: boolean): Submi
   };
 }
 
+function stageOnly(progress: unknown): unknown {
+  if (!progress || typeof progress !== 'object' || !('stage' in progress)) return progress;
+  return { stage: (progress as { stage: unknown }).stage };
+}
+
 export function caseView(row: CaseEvaluationRow, show: { results: boolean; errorText: boolean; organiser: boolean }, inspectable = false): SubmissionCase {
   const error = row.error_code || row.error_message ? { code: row.error_code, message: row.error_message, owner: row.error_owner } : null;
   return {
@@ -38,7 +43,8 @@ export function caseView(row: CaseEvaluationRow, show: { results: boolean; error
     file: row.file_name,
     status: row.status,
     queuePosition: row.queue_position,
-    progress: row.progress as SubmissionCase['progress'],
+    // a model run's patch count follows the hidden CT's size: only the stage where per-case results are hidden
+    progress: (show.results ? row.progress : stageOnly(row.progress)) as SubmissionCase['progress'],
     attempts: row.attempts,
     error: error && teamVisibleError(error, show.organiser || show.errorText),
     metrics: show.results && row.metrics ? (show.organiser ? row.metrics : teamVisibleMetrics(row.metrics)) : null,

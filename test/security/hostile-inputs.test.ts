@@ -234,7 +234,8 @@ describe('hostile inputs: each rejected with the right status and no side effect
     } },
     { attack: 'side door: the same model error on the submission page', send: () => doors.modelTeam.member.get(`/api/submissions/${doors.modelSubmission}`), expect: { status: 200 }, accepted: async (reply) => {
       assert.deepEqual(reply.body.cases[0].error, { code: 'MODEL_RUNTIME_ERROR', message: 'onnxruntime failed while running the model; check it runs on the manifest\'s input shape', owner: 'team' });
-      assert.doesNotMatch(reply.text, /Reshape|487/);
+      assert.deepEqual(reply.body.cases[0].progress, { stage: 'inference' }, 'the patch count follows the hidden CT\'s size');
+      assert.doesNotMatch(reply.text, /Reshape|487|patchesTotal/);
     } },
     { attack: 'side door: the model error text stays with the organisers (who do see it)', send: () => doors.modelPhase.organiser.get(`/api/submissions/${doors.modelSubmission}/model`), expect: { status: 200 }, accepted: async (reply) => {
       assert.equal(reply.body.runs[0].error.message, MODEL_ERROR_TEXT);

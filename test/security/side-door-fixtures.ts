@@ -49,7 +49,8 @@ export async function sideDoors(t: TestApp): Promise<SideDoors> {
   const modelPhase = await createPhaseWithCases(t, { caseNames: ['ATM_101'], kind: 'model', showCaseResults: false });
   const modelTeam = await createTeam(t, modelPhase.challengeId);
   const model = await scoredSubmission(t, modelPhase.phaseId, modelPhase.cases.ATM_101, modelTeam, {}, 'failed');
-  await t.db.query(`update evaluations set error_code = 'MODEL_RUNTIME_ERROR', error_message = $2, error_owner = 'team' where id = $1`, [model.evaluation, MODEL_ERROR_TEXT]);
+  await t.db.query(`update evaluations set error_code = 'MODEL_RUNTIME_ERROR', error_message = $2, error_owner = 'team',
+    progress = '{"stage": "inference", "patchesDone": 3, "patchesTotal": 512}' where id = $1`, [model.evaluation, MODEL_ERROR_TEXT]);
   const blob = (await t.db.query('select ct_sha256 from cases where id = $1', [modelPhase.cases.ATM_101])).rows[0].ct_sha256;
   await t.db.query(`insert into submission_models (submission_id, sha256, original_name, manifest, summary) values ($1, $2, 'model.onnx', $3, '{}')`, [
     model.submission,
