@@ -26,6 +26,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     STORAGE_DIR=/data/storage
 WORKDIR /app
+# bubblewrap: the model sandbox (server/models/sandbox/); util-linux (prlimit, setpriv) is in the base image
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./

@@ -42,7 +42,7 @@ const SERVER_FOLDERS = readdirSync(new URL('./server/', import.meta.url), { with
   .map((entry) => `server/${entry.name}`);
 
 /** The server's feature folders, which the job lifecycle (server/jobs) sits below: they call it, it never calls them. */
-const SERVER_FEATURES = ['auth', 'challenges', 'teams', 'submissions', 'intake', 'models', 'leaderboards', 'review', 'viewer', 'worker', 'http'].map((f) => `server/${f}`);
+const SERVER_FEATURES = ['auth', 'challenges', 'teams', 'submissions', 'intake', 'models', 'leaderboards', 'review', 'viewer', 'releases', 'worker', 'http'].map((f) => `server/${f}`);
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 export default defineConfig([
@@ -108,7 +108,7 @@ export default defineConfig([
             zone('server', 'evaluator', 'the server uses the evaluator through its public surface, evaluator/index.ts.', ['./index.ts']),
             zone('server/*/**', SERVER_WIRING, 'feature folders never import the wiring above them (entry points, app factory, public surface).'),
             zone('server/jobs', SERVER_FEATURES, 'the job lifecycle (queue, enqueue, transitions, status writer) sits below the features that call it.'),
-            zone('server/worker', ['server/intake', 'server/http'], 'the worker side never handles uploads or HTTP requests.'),
+            zone('server/worker', ['server/intake', 'server/http', 'server/releases'], 'the worker side never handles uploads, downloads or HTTP requests.'),
             zone(SERVER_FOLDERS.filter((f) => f !== 'server/worker'), 'server/worker', 'only the entry points start the worker (server/worker-main.ts, server/runtime.ts).'),
             zone('seed', 'server', 'the seed drives the platform through its public surface only: server/platform-api.ts.', ['./platform-api.ts']),
             zone('seed', ['bench', 'test', 'client'], 'the seed does not depend on benchmarks, tests or the client.'),

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareGold, readVolume, scorePrediction, writeVolume } from '../evaluator/index.ts';
 import { buildBaselineModel } from '../seed/baseline-model/build-baseline.ts';
@@ -18,7 +18,8 @@ import { generatePhantom } from '../seed/phantom/generate-phantom.ts';
 import { GRID_PRESETS, phantomOptions } from '../seed/phantom/phantom-options.ts';
 import { manifestSchema, type ModelManifest } from '../server/models/manifest.ts';
 import type { RunReport, RunRequest } from '../server/models/sandbox/run-model-child.ts';
-import { runSandboxed } from '../server/models/sandbox/run-sandboxed.ts';
+import { runSandboxed, type SandboxPaths } from '../server/models/sandbox/run-sandboxed.ts';
+import { loadConfig } from '../server/config.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RUN_SCRIPT = new URL('../server/models/sandbox/run-model-child.ts', import.meta.url);
@@ -44,9 +45,18 @@ async function phantomCase(dir: string, label: string, seed: number, size: [numb
 
 async function run(dir: string, modelPath: string, manifest: ModelManifest, c: Case, variant: string) {
   const maskPath = join(dir, `${c.label}-${variant}-mask.nii.gz`);
-  const request: RunRequest = { modelPath, manifest, ctPath: c.ctPath, ctFileName: c.ctPath, maskPath, maxVoxels: 2 ** 30 };
+  const ctFile = c.ctPath.endsWith('.nii.gz') ? 'ct.nii.gz' : 'ct.nii';
+  const files = { inputs: { 'model.onnx': modelPath, [ctFile]: c.ctPath }, outputDir: dir };
+  const requestFor = (paths: SandboxPaths): RunRequest => ({
+    modelPath: paths.inputs['model.onnx'],
+    manifest,
+    ctPath: paths.inputs[ctFile],
+    ctFileName: ctFile,
+    maskPath: join(paths.outputDir, basename(maskPath)),
+    maxVoxels: 2 ** 30,
+  });
   let lastShown = 0;
-  const outcome = await runSandboxed<RunRequest, RunReport>(RUN_SCRIPT, request, { timeoutMs: 3 * 3600_000, memoryMb: 16_000 }, (done, total) => {
+  const outcome = await runSandboxed<RunRequest, RunReport>(RUN_SCRIPT, loadConfig().modelSandbox, files, requestFor, { timeoutMs: 3 * 3600_000, memoryMb: 16_000 }, (done, total) => {
     if (Date.now() - lastShown > 10_000) {
       lastShown = Date.now();
       console.log(`  ${c.label} ${variant}: ${done}/${total} patches`);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { writeVolume } from '../evaluator/index.ts';
 import { startEmbeddedPostgres, freePort } from '../server/db/embedded-postgres.ts';
+import { tokenIn, waitForOutboxMail } from '../test/helpers/mail.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CASES = fileURLToPath(new URL('../../shared/atm22/cases/', import.meta.url));
@@ -95,8 +96,15 @@ async function uploadCase(base: string, admin: Session, phaseId: number, name: s
   await call(base, admin, 'POST', `/api/phases/${phaseId}/cases`, form);
 }
 
+let outboxDir = '';
+
 async function newTeam(base: string, slug: string, n: number): Promise<Session> {
-  const session = await login(base, '/api/auth/register', { email: `member${n}-${slug}@bench.local`, password: 'bench-password', displayName: `m${n}` });
+  // register (202, a verification link mailed to the outbox), then follow the link: the session starts there
+  const email = `member${n}-${slug}@bench.local`;
+  const registered = await fetch(`${base}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password', displayName: `m${n}` }) });
+  if (registered.status !== 202) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  const token = tokenIn(await waitForOutboxMail(outboxDir, email, '/verify'), '/verify');
+  const session = await login(base, '/api/auth/verify', { token });
   await call(base, session, 'POST', '/api/teams', { challenge: slug, name: `Team ${n}` });
   return session;
 }
@@ -107,7 +115,17 @@ async function main(): Promise<void> {
   const database = await startEmbeddedPostgres(join(work, 'pg'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: database.url, STORAGE_DIR: join(work, 'storage'), PORT: String(port), CARINA_ORGANISER: `${ADMIN.email}:${ADMIN.password}`, SEED_DEMO: '0' };
+  outboxDir = join(work, 'data', 'outbox');
+  const env = {
+    DATABASE_URL: database.url,
+    DATA_DIR: join(work, 'data'),
+    STORAGE_DIR: join(work, 'storage'),
+    PORT: String(port),
+    CARINA_ORGANISER: `${ADMIN.email}:${ADMIN.password}`,
+    SEED_DEMO: '0',
+    // every bench team registers from 127.0.0.1
+    REGISTRATIONS_PER_HOUR: '100000',
+  };
   const server = startProcess('server/main.ts', ['--server-only'], env);
   const worker = startProcess('server/worker-main.ts', [], env);
   const results: Record<string, unknown> = {};

@@ -11,6 +11,7 @@ const USAGE = `usage: carina <command> [options]
 commands:
   prepare   --gt GOLD --out DIR                       prepare a gold standard once (cached form)
   evaluate  (--gt GOLD | --prepared DIR) --pred P...  score predictions; one JSON line each
+            [--suite atm22|aiib23|atm22,aiib23]       metric suite(s), atm22 by default
 ${RANK_USAGE}
 ${PHANTOM_USAGE}
 ${CLIENT_USAGE}`;
@@ -28,6 +29,7 @@ const commands: Record<string, Command> = {
   submit: clientCommand('submit'),
   status: clientCommand('status'),
   leaderboard: clientCommand('leaderboard'),
+  download: clientCommand('download'),
 };
 
 export async function main(argv: string[]): Promise<number> {

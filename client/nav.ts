@@ -26,6 +26,8 @@ export function renderNav(user: User | null): void {
     nav,
     h('a', { href: '#/' }, 'Challenges'),
     h('a', { href: '#/account' }, 'API tokens'),
+    h('a', { href: '#/invitations' }, 'Invitations'),
+    ...(user.emailVerified ? [] : [h('a', { href: '#/check-email', class: 'small', 'data-testid': 'verify-email' }, 'Confirm your e-mail address')]),
     h('span', { class: 'spacer' }),
     h('span', { class: 'small', 'data-testid': 'signed-in-as' }, `Signed in as ${user.displayName}`),
     logOut,

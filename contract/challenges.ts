@@ -66,5 +66,8 @@ export const ChallengeDetail = z.strictObject({
 export type ChallengeDetail = z.infer<typeof ChallengeDetail>;
 export const OrganisersReply = z.strictObject({ organisers: z.array(Organiser) });
 export type OrganisersReply = z.infer<typeof OrganisersReply>;
+/** A co-organiser invitation sent: the invitee accepts it from a verified account of that address. */
+export const OrganiserInvitedReply = z.strictObject({ invitedEmail: z.string(), expiresAt: Instant });
+export type OrganiserInvitedReply = z.infer<typeof OrganiserInvitedReply>;
 export const AgreementReply = z.strictObject({ agreementAccepted: z.literal(true), acceptedAt: Instant });
 export type AgreementReply = z.infer<typeof AgreementReply>;

@@ -4,8 +4,11 @@
  */
 import { z } from 'zod';
 import { METRIC_NAMES } from './metric-names.ts';
+import { METRIC_SUITES, SUITE_IDS } from './metric-suites.ts';
 
 export { METRIC_NAMES };
+/** Every metric any suite stores, by stored name (ATM'22's first, then AIIB23's: contract/metric-suites.ts). */
+export const STORED_METRIC_NAMES = SUITE_IDS.flatMap((id) => METRIC_SUITES[id].metrics.map((m) => m.name)) as [string, ...string[]];
 
 export const Id = z.number().int().positive();
 /** A UTC ISO 8601 instant as the server writes it (`2025-06-01T00:00:00.000Z`). */
@@ -15,8 +18,10 @@ export const IdRef = z.object({ id: Id, name: z.string() });
 
 export const MetricName = z.enum(METRIC_NAMES);
 export type MetricName = z.infer<typeof MetricName>;
-/** One value per official metric (a submission's mean, std, unrounded mean). */
-export const Metrics = z.record(MetricName, z.number());
+/** A metric of any suite, by its stored name. */
+export const StoredMetricName = z.enum(STORED_METRIC_NAMES);
+/** One value per metric of the phase's suites (a submission's mean, std, unrounded mean). */
+export const Metrics = z.partialRecord(StoredMetricName, z.number());
 export type Metrics = z.infer<typeof Metrics>;
 /**
  * A case's stored metrics: the official ones plus counts, flags and nested extras keyed by the evaluator's names

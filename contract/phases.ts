@@ -3,14 +3,31 @@
  * UTC; limits; a ranking scheme over the official metrics) and the phase everyone reads.
  */
 import { z } from 'zod';
-import { Id, Instant, METRIC_NAMES, MetricName } from './common.ts';
+import { Id, Instant, STORED_METRIC_NAMES, StoredMetricName } from './common.ts';
+import { directionOf, SUITE_IDS, type SuiteId } from './metric-suites.ts';
 
-const METRIC_LIST = METRIC_NAMES.join(', ');
-const isMetricName = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
+// any suite's stored metric name (contract/metric-suites.ts) may be ranked on
+const METRIC_LIST = STORED_METRIC_NAMES.join(', ');
+const isMetricName = (name: string): boolean => (STORED_METRIC_NAMES as readonly string[]).includes(name);
 
+/**
+ * One metric of a case-based scheme: any metric of the catalogue (contract/metric-suites.ts), its direction
+ * (default: the catalogue's) and its weight (default 1).
+ */
+export const SchemeMetric = z.strictObject({ name: z.string(), direction: z.enum(['higher', 'lower']).optional(), weight: z.number().optional() });
+export type SchemeMetric = z.infer<typeof SchemeMetric>;
+
+/**
+ * How a phase ranks. 'weighted' (ATM'22) and 'mean-rank' rank the aggregates (the historical schemes, unchanged);
+ * the case-based ones rank per-case scores (ranking/schemes.ts): aggregate-then-rank (mean or median),
+ * rank-then-aggregate (BraTS) and test-then-rank (share of the others beaten, one-sided Wilcoxon).
+ */
 export const RankingScheme = z.discriminatedUnion('scheme', [
-  z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(MetricName, z.number()) }),
-  z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(MetricName) }),
+  z.strictObject({ scheme: z.literal('weighted'), weights: z.partialRecord(StoredMetricName, z.number()) }),
+  z.strictObject({ scheme: z.literal('mean-rank'), metrics: z.array(StoredMetricName) }),
+  z.strictObject({ scheme: z.literal('aggregate-then-rank'), aggregate: z.enum(['mean', 'median']), metrics: z.array(SchemeMetric) }),
+  z.strictObject({ scheme: z.literal('rank-then-aggregate'), metrics: z.array(SchemeMetric) }),
+  z.strictObject({ scheme: z.literal('test-then-rank'), metrics: z.array(SchemeMetric) }),
 ]);
 export type RankingScheme = z.infer<typeof RankingScheme>;
 
@@ -53,9 +70,48 @@ const meanRank = z.object({
     }),
 });
 
+const schemeMetrics = z
+  .array(SchemeMetric, { error: 'metrics must be a list of { name, direction?, weight? }' })
+  .min(1, 'name at least one metric')
+  .superRefine((metrics, ctx) => {
+    metrics.forEach((metric, index) => {
+      if (!directionOf(metric.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `unknown metric "${metric.name}"` });
+      if (metric.weight !== undefined && !(metric.weight >= 0 && metric.weight <= 1000)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'weight'], message: 'a weight lies between 0 and 1000' });
+      }
+    });
+    if (new Set(metrics.map((m) => m.name)).size !== metrics.length) ctx.addIssue({ code: 'custom', message: 'name each metric once' });
+    if (!metrics.some((m) => (m.weight ?? 1) > 0)) ctx.addIssue({ code: 'custom', message: 'give at least one metric a weight above 0' });
+  });
+
+const caseBased = [
+  z.object({ scheme: z.literal('aggregate-then-rank'), aggregate: z.enum(['mean', 'median']).default('mean'), metrics: schemeMetrics }),
+  z.object({ scheme: z.literal('rank-then-aggregate'), metrics: schemeMetrics }),
+  z.object({ scheme: z.literal('test-then-rank'), metrics: schemeMetrics }),
+] as const;
+
 const ranking = z
-  .discriminatedUnion('scheme', [weighted, meanRank], { error: 'must be "weighted" (with weights) or "mean-rank" (with metrics)' })
+  .discriminatedUnion('scheme', [weighted, meanRank, ...caseBased], {
+    error: 'must be "weighted" (with weights) or "mean-rank" (with metrics), or a case-based scheme: "aggregate-then-rank", "rank-then-aggregate" or "test-then-rank" (with metrics)',
+  })
   .transform((value) => value as RankingScheme);
+
+/**
+ * The phase's metric suites, first one first (its metrics lead the pages and colour the viewer). The shape is
+ * checked here; an unknown suite name is refused by the phase service with 422 VALIDATION_FAILED.
+ */
+export const MetricSuitesInput = z
+  .array(z.string().max(40), { error: `must be a list of suite names (${SUITE_IDS.join(', ')})` })
+  .min(1, 'name at least one suite')
+  .max(SUITE_IDS.length)
+  .refine((ids) => new Set(ids).size === ids.length, 'name each suite once');
+
+/** The suite names of a request that no suite has (contract/metric-suites.ts). */
+export function unknownSuites(ids: readonly string[]): string[] {
+  return ids.filter((id) => !(SUITE_IDS as readonly string[]).includes(id));
+}
+
+export const MetricSuites = z.array(z.enum(SUITE_IDS as [SuiteId, ...SuiteId[]]));
 
 /**
  * Limits of a model phase, as the request sets them (flat fields of the phase body) and as `modelLimits` shows
@@ -76,6 +132,7 @@ const phaseFields = {
   modelMemoryLimitMb: z.number().int().min(256).max(65536),
   ranking,
   leaderboardPick: LeaderboardPick,
+  metricSuites: MetricSuitesInput,
 };
 
 const closesAfterOpens = (phase: { opensAt?: Date; closesAt?: Date }, ctx: z.RefinementCtx) => {
@@ -105,6 +162,7 @@ export const NewPhaseBody = z
     modelMemoryLimitMb: phaseFields.modelMemoryLimitMb.default(DEFAULT_MODEL_LIMITS.modelMemoryLimitMb),
     ranking: ranking.default({ scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } }),
     leaderboardPick: phaseFields.leaderboardPick.default('best'),
+    metricSuites: phaseFields.metricSuites.default(['atm22']),
   })
   .superRefine(closesAfterOpens);
 
@@ -142,6 +200,8 @@ export const Phase = z.strictObject({
   modelLimits: ModelLimits.optional(),
   ranking: RankingScheme,
   leaderboardPick: LeaderboardPick,
+  /** The metric suites the phase scores with (contract/metric-suites.ts), first one first. */
+  metricSuites: MetricSuites,
   caseCount: z.number().int(),
 });
 export type Phase = z.infer<typeof Phase>;

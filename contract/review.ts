@@ -3,6 +3,7 @@
  * challenge's audit log, re-evaluation runs (start, follow, publish, discard) and exports.
  */
 import { z } from 'zod';
+import { MetricSuitesInput } from './phases.ts';
 import { CaseMetrics, EvaluationStatus, Id, IdRef, Instant } from './common.ts';
 import { CaseError } from './error-codes.ts';
 import { LeaderboardEntry } from './leaderboards.ts';
@@ -26,6 +27,8 @@ export const AuditQuery = z.object({
 });
 export const StartRunBody = z.object({
   reason: z.string({ error: 'say why the results are re-evaluated (e.g. "gold standard of case 12 fixed")' }).trim().min(1, 'say why the results are re-evaluated').max(2000),
+  /** Phase runs only: score with these suites instead; publishing the run gives them to the phase. */
+  metricSuites: MetricSuitesInput.optional(),
 });
 export const DecideRunBody = z.object({ reason: z.string().trim().max(2000).optional() });
 export const CsvExportQuery = z.object({ table: z.enum(['results', 'leaderboard'], { error: 'table must be "results" or "leaderboard"' }).default('results') });
@@ -109,6 +112,8 @@ export const Run = z.strictObject({
   createdBy: Id.nullable(),
   createdAt: Instant,
   decidedAt: Instant.nullable(),
+  /** The suites the run scores with, when it changes the phase's (null: the phase's own). */
+  metricSuites: z.array(z.string()).nullable(),
 });
 export type Run = z.infer<typeof Run>;
 

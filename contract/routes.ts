@@ -4,6 +4,7 @@
  * Paths are written as Express writes them (`/api/phases/:id`).
  */
 import { z } from 'zod';
+import * as analysis from './analysis.ts';
 import * as auth from './auth.ts';
 import * as cases from './cases.ts';
 import * as challenges from './challenges.ts';
@@ -11,6 +12,7 @@ import { HealthReply, OpenApiDocument } from './health.ts';
 import * as leaderboards from './leaderboards.ts';
 import * as models from './models.ts';
 import * as phases from './phases.ts';
+import * as releases from './releases.ts';
 import * as review from './review.ts';
 import * as submissions from './submissions.ts';
 import * as teams from './teams.ts';
@@ -50,11 +52,17 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/metrics', area: 'health', who: 'metrics token', summary: 'Prometheus metrics', responses: { 200: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus text format' } } }),
   r({ method: 'GET', path: '/api/openapi.json', area: 'health', who: 'public', summary: 'this API as an OpenAPI 3.1 document', responses: { 200: OpenApiDocument } }),
   // accounts
-  r({ method: 'POST', path: '/api/auth/register', area: 'auth', who: 'public', summary: 'create an account and a session', body: auth.RegisterBody, responses: { 201: auth.SessionReply } }),
+  r({ method: 'POST', path: '/api/auth/register', area: 'auth', who: 'public', summary: 'create an account (unverified) and mail its verification link; the same answer for a taken address', body: auth.RegisterBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/verify', area: 'auth', who: 'public', summary: 'verify the address with the mailed link\'s token (once) and start a session', body: auth.VerifyBody, responses: { 200: auth.SessionReply } }),
+  r({ method: 'POST', path: '/api/auth/verify/resend', area: 'auth', who: 'public', summary: 'mail a new verification link (the same answer whether or not the address has an account)', body: auth.EmailBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/password/forgot', area: 'auth', who: 'public', summary: 'mail a password-reset link (the same answer whether or not the address has an account)', body: auth.EmailBody, responses: { 202: auth.MailSentReply } }),
+  r({ method: 'POST', path: '/api/auth/password/reset', area: 'auth', who: 'public', summary: 'set a new password with the mailed link\'s token (once): ends every session and token, starts a new session', body: auth.ResetPasswordBody, responses: { 200: auth.SessionReply } }),
+  r({ method: 'GET', path: '/api/invitations', area: 'auth', who: 'signed in', summary: 'open co-organiser invitations to the caller\'s verified address', responses: { 200: auth.InvitationsReply } }),
+  r({ method: 'POST', path: '/api/invitations/:id/accept', area: 'auth', who: 'signed in', summary: 'accept a co-organiser invitation (verified address only)', responses: { 200: auth.InvitationAcceptedReply } }),
   r({ method: 'POST', path: '/api/auth/login', area: 'auth', who: 'public', summary: 'start a session', body: auth.LoginBody, responses: { 200: auth.SessionReply } }),
   r({ method: 'POST', path: '/api/auth/logout', area: 'auth', who: 'public', summary: 'end the session', responses: { 204: NO_BODY } }),
   r({ method: 'GET', path: '/api/auth/me', area: 'auth', who: 'signed in', summary: 'who am I, and the CSRF token', responses: { 200: auth.SessionReply } }),
-  r({ method: 'POST', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'create a personal API token (shown once)', body: auth.TokenBody, responses: { 201: auth.NewTokenReply } }),
+  r({ method: 'POST', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'create a personal API token (shown once; browser sessions only, a token cannot mint tokens)', body: auth.TokenBody, responses: { 201: auth.NewTokenReply } }),
   r({ method: 'GET', path: '/api/tokens', area: 'auth', who: 'signed in', summary: 'the caller\'s API tokens', responses: { 200: auth.TokensReply } }),
   r({ method: 'DELETE', path: '/api/tokens/:id', area: 'auth', who: 'signed in', summary: 'revoke an API token', responses: { 204: NO_BODY } }),
   // challenges
@@ -62,7 +70,7 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/api/challenges', area: 'challenges', who: 'public', summary: 'every challenge', responses: { 200: challenges.ChallengesReply } }),
   r({ method: 'GET', path: '/api/challenges/:slug', area: 'challenges', who: 'public', summary: 'a challenge, its phases and the caller\'s role', responses: { 200: challenges.ChallengeDetail } }),
   r({ method: 'PATCH', path: '/api/challenges/:slug', area: 'challenges', who: 'organiser', summary: 'change a challenge', body: challenges.ChallengeChangesBody, responses: { 200: challenges.ChallengeReply } }),
-  r({ method: 'POST', path: '/api/challenges/:slug/organisers', area: 'challenges', who: 'organiser', summary: 'add an organiser', body: challenges.OrganiserBody, responses: { 201: challenges.OrganisersReply } }),
+  r({ method: 'POST', path: '/api/challenges/:slug/organisers', area: 'challenges', who: 'organiser', summary: 'invite a co-organiser by e-mail (they accept from a verified account of that address)', body: challenges.OrganiserBody, responses: { 202: challenges.OrganiserInvitedReply } }),
   r({ method: 'POST', path: '/api/challenges/:slug/agreement', area: 'challenges', who: 'member', summary: 'accept the data-use agreement', body: challenges.AgreementBody, responses: { 200: challenges.AgreementReply } }),
   // phases
   r({ method: 'POST', path: '/api/challenges/:slug/phases', area: 'phases', who: 'organiser', summary: 'create a phase', body: phases.NewPhaseBody, responses: { 201: phases.PhaseReply } }),
@@ -106,12 +114,37 @@ export const ROUTES: readonly Route[] = [
   r({ method: 'GET', path: '/api/runs/:id', area: 'review', who: 'organiser', summary: 'a run\'s progress, failures and diff', responses: { 200: review.RunReport } }),
   r({ method: 'POST', path: '/api/runs/:id/publish', area: 'review', who: 'organiser', summary: 'publish a finished run', body: review.DecideRunBody, responses: { 200: review.RunPublished } }),
   r({ method: 'POST', path: '/api/runs/:id/discard', area: 'review', who: 'organiser', summary: 'discard a run', body: review.DecideRunBody, responses: { 200: review.RunReply } }),
+  r({ method: 'GET', path: '/api/phases/:id/analysis', area: 'review', who: 'organiser', summary: 'the ranking analysis: rank intervals, significance, every scheme, spread and difficulty (figures\' data)', responses: { 200: analysis.AnalysisReply } }),
+  r({ method: 'GET', path: '/api/phases/:id/report.html', area: 'review', who: 'organiser', summary: 'the challenge report: one self-contained HTML file', responses: { 200: { contentType: 'text/html', description: 'HTML attachment, inline SVG and CSS, no external request' } } }),
+  r({ method: 'GET', path: '/api/phases/:id/report.json', area: 'review', who: 'organiser', summary: 'the challenge report\'s data: every figure\'s data, settings and versions', responses: { 200: { contentType: 'application/json', description: 'JSON attachment: the analysis reply' } } }),
   r({ method: 'GET', path: '/api/phases/:id/export.csv', area: 'review', who: 'organiser', summary: 'results or leaderboard as CSV', query: review.CsvExportQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
   r({ method: 'GET', path: '/api/phases/:id/export.json', area: 'review', who: 'organiser', summary: 'leaderboard and per-case results as a JSON attachment', responses: { 200: { contentType: 'application/json', description: 'JSON attachment: the leaderboard with all entries, exportedAt and results rows (the CSV\'s keys)' } } }),
   // model phases
   r({ method: 'POST', path: '/api/phases/:id/models', area: 'models', who: 'member', summary: 'submit an ONNX model and its manifest', body: { multipart: { model: 'the .onnx file (file)', manifest: 'the manifest JSON (text or file)', note: 'optional note (text)' } }, responses: { 202: models.AcceptedModel } }),
   r({ method: 'GET', path: '/api/phases/:id/model-rules', area: 'models', who: 'signed in', summary: 'limits, caps and an example manifest of a model phase', responses: { 200: models.ModelRules } }),
   r({ method: 'GET', path: '/api/submissions/:id/model', area: 'models', who: 'member', summary: 'a model submission\'s model and runs', responses: { 200: models.SubmissionModel } }),
+  // data releases
+  r({ method: 'POST', path: '/api/challenges/:slug/releases', area: 'releases', who: 'organiser', summary: 'create a release (training set, phase inputs, documents or external link)', body: releases.NewReleaseBody, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/releases', area: 'releases', who: 'public', summary: 'the challenge\'s releases with the caller\'s access (organisers: every release)', responses: { 200: releases.ReleasesReply } }),
+  r({ method: 'GET', path: '/api/releases/:id', area: 'releases', who: 'public', summary: 'a release, its files and the caller\'s access', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'PATCH', path: '/api/releases/:id', area: 'releases', who: 'organiser', summary: 'change a release\'s name, description, opening or closing', body: releases.ReleaseChangesBody, responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/open', area: 'releases', who: 'organiser', summary: 'open a release now (and clear a past closing)', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/close', area: 'releases', who: 'organiser', summary: 'close a release now', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/files', area: 'releases', who: 'organiser', summary: 'upload files into a release', body: { multipart: { files: 'one or more files (file)', role: '"ct", "gold", "document" or "other" (text, default from the name)' } }, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/cases', area: 'releases', who: 'organiser', summary: 'add a phase\'s CTs (and, from a finished mask phase, gold standards) without copying them', body: releases.PickCasesBody, responses: { 201: releases.ReleaseReply } }),
+  r({ method: 'DELETE', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'organiser', summary: 'remove a file from a release', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'POST', path: '/api/releases/:id/revocations', area: 'releases', who: 'organiser', summary: 'revoke a team\'s access', body: releases.RevokeBody, responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'DELETE', path: '/api/releases/:id/revocations/:teamId', area: 'releases', who: 'organiser', summary: 'give a team its access back', responses: { 200: releases.ReleaseReply } }),
+  r({ method: 'GET', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'download a file (Range, If-Range, ETag = its sha256)', responses: { 200: binary('the file as an attachment'), 206: binary('the requested byte range') } }),
+  r({ method: 'HEAD', path: '/api/releases/:id/files/:fileId', area: 'releases', who: 'member', summary: 'a file\'s size and ETag, without the body', responses: { 200: NO_BODY, 206: NO_BODY } }),
+  r({ method: 'GET', path: '/api/releases/:id/archive.zip', area: 'releases', who: 'member', summary: 'every file of the release as one zip, streamed (stored, zip64)', responses: { 200: { contentType: 'application/zip', description: 'zip attachment' } } }),
+  r({ method: 'GET', path: '/api/releases/:id/manifest.sha256', area: 'releases', who: 'member', summary: 'the files\' sha256 in `sha256sum -c` format', responses: { 200: { contentType: 'text/plain', description: '"<sha256>  <name>" per line' } } }),
+  r({ method: 'GET', path: '/api/releases/:id/urls.txt', area: 'releases', who: 'member', summary: 'one single-use URL per file (1 hour), for download managers', responses: { 200: { contentType: 'text/plain', description: '"<url>\\n  out=<name>" per file (aria2c -i; wget -i reads the URL lines)' } } }),
+  r({ method: 'GET', path: '/api/downloads/:token', area: 'releases', who: 'public', summary: 'a single-use download URL from urls.txt (the token is the credential)', responses: { 200: binary('the file as an attachment') } }),
+  r({ method: 'GET', path: '/api/releases/:id/log', area: 'releases', who: 'organiser', summary: 'the release\'s access log, newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
+  r({ method: 'GET', path: '/api/releases/:id/log.csv', area: 'releases', who: 'organiser', summary: 'the release\'s access log as CSV', query: releases.AccessLogQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/release-log', area: 'releases', who: 'organiser', summary: 'every release access in the challenge (per team with teamId), newest first', query: releases.AccessLogQuery, responses: { 200: releases.AccessLogReply } }),
+  r({ method: 'GET', path: '/api/challenges/:slug/release-log.csv', area: 'releases', who: 'organiser', summary: 'the challenge\'s release access log as CSV', query: releases.AccessLogQuery, responses: { 200: { contentType: 'text/csv', description: 'RFC 4180 attachment' } } }),
   // 3D viewer
   r({ method: 'GET', path: '/api/evaluations/:id/viewer', area: 'viewer', who: 'member', summary: 'the viewer JSON of an evaluation', responses: { 200: viewer.EvaluationViewer } }),
   r({ method: 'GET', path: '/api/evaluations/:id/viewer/gold-surface', area: 'viewer', who: 'member', summary: 'gold-standard surface mesh', responses: { 200: binary('mesh (docs/viewer-api.md)') } }),

@@ -2,10 +2,13 @@
  * `carina prepare` and `carina evaluate`: the evaluator on the command line.
  *
  *   carina prepare --gt GOLD --out DIR
- *   carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...] [--max-voxels N]
+ *   carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...] [--suite atm22|aiib23|atm22,aiib23]
+ *                   [--max-voxels N]
  *
- * `evaluate` prints one JSON object per prediction per line on stdout (the keys of the official output first);
- * progress goes to stderr as JSON lines. Any bad input: a one-line reason on stderr and exit code 2.
+ * `evaluate` prints one JSON object per prediction per line on stdout: the first suite's record at the top level
+ * (its official keys first: TD, BD, … for atm22, the default; IoU, DLR, DBR, Precision, Leakage for aiib23), each
+ * further suite's record under its id. Progress goes to stderr as JSON lines. Any bad input: a one-line reason on
+ * stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -19,8 +22,10 @@ import type { PreparedGold } from './pipeline/prepared-gold.ts';
 import { readPreparedGold, writePreparedGold } from './pipeline/prepared-gold-file.ts';
 import { readVolume, DEFAULT_MAX_VOXELS } from './io/read-volume.ts';
 import { VolumeBuffer } from './io/volume-buffer.ts';
-import { scorePrediction, type CaseScore } from './pipeline/score-prediction.ts';
+import { scoreSuites, EVALUATOR_SUITES, type CaseScore, type EvaluatorSuite, type SuiteScores } from './pipeline/score-prediction.ts';
+import type { Aiib23Score } from './pipeline/score-aiib23.ts';
 import { OFFICIAL_KEYS } from './metrics/atm22-metrics.ts';
+import { AIIB23_METRIC_KEYS } from './metrics/aiib23-metrics.ts';
 import { EVALUATOR_VERSION } from './version.ts';
 
 export { OFFICIAL_KEYS };
@@ -34,6 +39,38 @@ export function resultRecord(pred: string, score: CaseScore): Record<string, unk
   record.timings = timings;
   record.evaluator_version = EVALUATOR_VERSION;
   return record;
+}
+
+/** The AIIB23 result: its five figures first, exactly as the official code names them, then the extras. */
+export function aiibRecord(pred: string, score: Aiib23Score): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const key of AIIB23_METRIC_KEYS) record[key] = score[key];
+  record.pred = pred;
+  for (const [key, value] of Object.entries(score)) if (!(key in record)) record[key] = value;
+  record.evaluator_version = EVALUATOR_VERSION;
+  return record;
+}
+
+/** One line for one prediction: the first suite at the top level, the others under their ids. */
+export function suitesRecord(pred: string, suites: readonly EvaluatorSuite[], scores: SuiteScores): Record<string, unknown> {
+  const recordOf = (suite: EvaluatorSuite) => (suite === 'atm22' ? resultRecord(pred, scores.atm22!) : aiibRecord(pred, scores.aiib23!));
+  const record = recordOf(suites[0]);
+  for (const suite of suites.slice(1)) record[suite] = recordOf(suite);
+  if (suites.length > 1) record.timings = scores.timings;
+  return record;
+}
+
+/** `--suite a,b`: known suite ids, each once, in the order given; atm22 alone by default. */
+export function suitesOption(value: string | undefined): EvaluatorSuite[] {
+  if (value === undefined) return ['atm22'];
+  const ids = value.split(',').map((x) => x.trim());
+  for (const id of ids) {
+    if (!(EVALUATOR_SUITES as readonly string[]).includes(id)) {
+      throw new EvaluatorError('BAD_ARGUMENTS', `--suite: unknown suite "${id}" (known: ${EVALUATOR_SUITES.join(', ')})`);
+    }
+  }
+  if (new Set(ids).size !== ids.length) throw new EvaluatorError('BAD_ARGUMENTS', `--suite names a suite twice: "${value}"`);
+  return ids as EvaluatorSuite[];
 }
 
 async function sha256(path: string): Promise<string> {
@@ -81,12 +118,14 @@ async function evaluateCommand(args: string[]): Promise<number> {
       gt: { type: 'string' },
       prepared: { type: 'string' },
       pred: { type: 'string', multiple: true },
+      suite: { type: 'string' },
       'max-voxels': { type: 'string' },
     },
   });
+  const suites = suitesOption(values.suite);
   const preds = values.pred ?? [];
   if ((!values.gt && !values.prepared) || (values.gt && values.prepared) || preds.length === 0) {
-    throw new EvaluatorError('BAD_ARGUMENTS', 'usage: carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...]');
+    throw new EvaluatorError('BAD_ARGUMENTS', 'usage: carina evaluate (--gt GOLD | --prepared DIR) --pred P [--pred P2 ...] [--suite atm22,aiib23]');
   }
   const maxVoxels = maxVoxelsOption(values['max-voxels']);
   const gold = values.gt ? await prepareFromFile(values.gt, maxVoxels) : await readPreparedGold(values.prepared!);
@@ -97,8 +136,8 @@ async function evaluateCommand(args: string[]): Promise<number> {
     try {
       const started = performance.now();
       const volume = await readVolume(pred, { maxVoxels, buffer: predictions });
-      const score = await scorePrediction(gold, volume, pred);
-      process.stdout.write(JSON.stringify(resultRecord(pred, score)) + '\n');
+      const scores = await scoreSuites(gold, volume, suites, pred);
+      process.stdout.write(JSON.stringify(suitesRecord(pred, suites, scores)) + '\n');
       logEvent('info', 'scored', { pred, ms: Math.round(performance.now() - started) });
     } catch (error) {
       if (!(error instanceof EvaluatorError)) throw error;

@@ -18,7 +18,18 @@ export {
   preparedSummary,
   PREPARED_GOLD_FILE,
 } from './pipeline/prepared-gold-file.ts';
-export { scorePrediction, type CaseScore, type GenerationDetection } from './pipeline/score-prediction.ts';
+export {
+  scorePrediction,
+  scoreSuites,
+  EVALUATOR_SUITES,
+  type CaseScore,
+  type GenerationDetection,
+  type EvaluatorSuite,
+  type SuiteScores,
+} from './pipeline/score-prediction.ts';
+export type { Aiib23Score } from './pipeline/score-aiib23.ts';
+export { AIIB23_METRIC_KEYS, type Aiib23Metrics } from './metrics/aiib23-metrics.ts';
+export type { PhysicalMeasures } from './pipeline/physical-measures.ts';
 export {
   officialMetrics,
   unroundedMetrics,

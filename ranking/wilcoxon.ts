@@ -6,7 +6,6 @@
  * All differences zero (n = 0), or σ = 0: p is NaN, as R's. Pure; x and y have the same length (paired cases).
  */
 import { normalUpperTail } from './normal-tail.ts';
-import { ranksAverage } from './ties.ts';
 
 export interface SignedRankResult {
   /** V, the sum of positive ranks. */
@@ -17,20 +16,68 @@ export interface SignedRankResult {
   readonly p: number;
 }
 
-export function wilcoxonSignedRankGreater(x: ArrayLike<number>, y: ArrayLike<number>): SignedRankResult {
+/**
+ * V, n and σ of the pair (differences x − y, zeros dropped, average ranks of |d|, tie-corrected σ). The positive
+ * and the negative differences are sorted apart (native typed-array sorts) and merged by |d|; every rank is a
+ * multiple of ½ and every sum stays below 2^53, so V is exactly what ranking |d| in index order gives.
+ */
+function signedRank(x: ArrayLike<number>, y: ArrayLike<number>): { statistic: number; n: number; sigma: number } {
   if (x.length !== y.length) throw new Error(`paired samples differ in length: ${x.length} and ${y.length}`);
-  const d: number[] = [];
+  const positive = new Float64Array(x.length);
+  const negative = new Float64Array(x.length);
+  let np = 0;
+  let nn = 0;
   for (let i = 0; i < x.length; i++) {
     const diff = x[i] - y[i];
-    if (diff !== 0) d.push(diff);
+    if (diff > 0) positive[np++] = diff;
+    else if (diff < 0) negative[nn++] = -diff;
   }
-  const n = d.length;
-  const { ranks, tieSizes } = ranksAverage(d.map(Math.abs));
+  const pos = positive.subarray(0, np).sort();
+  const neg = negative.subarray(0, nn).sort();
+  const n = np + nn;
   let statistic = 0;
-  for (let i = 0; i < n; i++) if (d[i] > 0) statistic += ranks[i];
   let tieTerm = 0;
-  for (const t of tieSizes) tieTerm += t * t * t - t;
+  let i = 0;
+  let j = 0;
+  let rank = 0; // ranks used so far
+  while (i < np || j < nn) {
+    const value = j >= nn || (i < np && pos[i] <= neg[j]) ? pos[i] : neg[j];
+    let inPos = 0;
+    let inNeg = 0;
+    while (i < np && pos[i] === value) {
+      i++;
+      inPos++;
+    }
+    while (j < nn && neg[j] === value) {
+      j++;
+      inNeg++;
+    }
+    const t = inPos + inNeg;
+    statistic += ((2 * rank + t + 1) / 2) * inPos;
+    tieTerm += t * t * t - t;
+    rank += t;
+  }
   const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+  return { statistic, n, sigma };
+}
+
+function upperP(statistic: number, n: number, sigma: number): { z: number; p: number } {
   const z = (statistic - (n * (n + 1)) / 4 - 0.5) / sigma;
-  return { statistic, n, z, p: n === 0 || sigma === 0 ? Number.NaN : normalUpperTail(z) };
+  return { z, p: n === 0 || sigma === 0 ? Number.NaN : normalUpperTail(z) };
+}
+
+export function wilcoxonSignedRankGreater(x: ArrayLike<number>, y: ArrayLike<number>): SignedRankResult {
+  const { statistic, n, sigma } = signedRank(x, y);
+  return { statistic, n, ...upperP(statistic, n, sigma) };
+}
+
+/**
+ * Both one-sided p-values of one pair from one ranking of |x − y|: "x greater" and "y greater". The reverse
+ * test's differences are the exact negations, so its V is n(n+1)/2 − V (the ranks, halves at worst, sum to
+ * n(n+1)/2 exactly) with the same n and σ: both p-values equal two calls of wilcoxonSignedRankGreater, at half
+ * the cost.
+ */
+export function wilcoxonSignedRankBothWays(x: ArrayLike<number>, y: ArrayLike<number>): { greater: number; less: number } {
+  const { statistic, n, sigma } = signedRank(x, y);
+  return { greater: upperP(statistic, n, sigma).p, less: upperP((n * (n + 1)) / 2 - statistic, n, sigma).p };
 }

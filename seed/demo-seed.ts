@@ -11,6 +11,7 @@
  * `reset` deletes the demo challenge (everything in it cascades) and builds it again.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { logEvent } from '../evaluator/index.ts';
 import {
@@ -19,6 +20,7 @@ import {
   challengeById,
   challengeCount,
   challengeIdBySlug,
+  acceptAgreement,
   createChallenge,
   createPhase,
   createTeam,
@@ -39,6 +41,7 @@ import {
   type UserRow,
 } from '../server/platform-api.ts';
 import {
+  DEMO_AGREEMENT,
   DEMO_DESCRIPTION,
   DEMO_PHASES,
   DEMO_SEEDED_ACTION,
@@ -50,7 +53,7 @@ import {
   type DemoTeam,
 } from './demo/demo-content.ts';
 import { addPhantomCase, demoPhantom, submitPlanned, writePrediction, type PlannedSubmission } from './demo/demo-files.ts';
-import { demoOrganiser, organiserAnnouncement } from './demo/demo-organiser.ts';
+import { demoOrganiser, organiserAnnouncement, writePasswordFile } from './demo/demo-organiser.ts';
 import {
   DEMO_BASELINE_TEAM,
   DEMO_MODEL_CASES,
@@ -58,6 +61,7 @@ import {
   demoModelPhaseFields,
   submitBaselineModel,
 } from './demo/demo-model-phase.ts';
+import { seedReleases } from './demo/demo-releases.ts';
 
 export type SeedProgress = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -96,7 +100,7 @@ async function ensureChallenge(deps: AppDeps, organiser: UserRow, existingId: nu
     title: DEMO_TITLE,
     description: DEMO_DESCRIPTION,
     participationPolicy: 'auto',
-    dataAgreement: null,
+    dataAgreement: DEMO_AGREEMENT,
   });
 }
 
@@ -110,11 +114,13 @@ async function ensurePhase(deps: AppDeps, organiser: UserRow, challenge: Challen
 async function ensureTeam(deps: AppDeps, challenge: ChallengeRow, demo: DemoTeam): Promise<{ team: TeamRow; user: UserRow; created: boolean }> {
   const user =
     (await findUserByEmail(deps.db, demo.email)) ??
-    (await insertUser(deps.db, demo.email, demo.displayName, await hashPassword(randomToken(24)))) ??
+    (await insertUser(deps.db, demo.email, demo.displayName, await hashPassword(randomToken(24)), false, true)) ??
     (await findUserByEmail(deps.db, demo.email))!;
   const existing = await teamOfUser(deps.db, challenge.id, user.id);
-  if (existing) return { team: existing, user, created: false };
-  return { team: await createTeam(deps, user, challenge.slug, demo.name), user, created: true };
+  const team = existing ?? (await createTeam(deps, user, challenge.slug, demo.name));
+  // the simulated teams accepted the data-use agreement, as a real team must before it downloads or submits
+  if (challenge.data_agreement) await acceptAgreement(deps, user, challenge.slug);
+  return { team, user, created: !existing };
 }
 
 export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
@@ -140,7 +146,11 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   }
 
   const organiser = await demoOrganiser(deps);
-  if (organiser.newPassword) (options.announce ?? ((text) => process.stdout.write(text)))(organiserAnnouncement(organiser.user.email, organiser.newPassword));
+  if (organiser.newPassword) {
+    mkdirSync(deps.config.dataDir, { recursive: true });
+    const file = writePasswordFile(deps.config.dataDir, organiser.user.email, organiser.newPassword);
+    (options.announce ?? ((text) => process.stdout.write(text)))(organiserAnnouncement(organiser.user.email, file));
+  }
   const challenge = await ensureChallenge(deps, organiser.user, challengeId);
   progress('demo seed: challenge ready', { slug: challenge.slug, organiser: organiser.user.email });
 
@@ -161,10 +171,14 @@ export async function seedDemo(deps: AppDeps, options: SeedDemoOptions = {}): Pr
   const scratch = await mkdtemp(join(deps.storage.scratchDir, 'demo-seed-'));
   try {
     const now = new Date();
+    const phases: PhaseRow[] = [];
     for (const demoPhase of DEMO_PHASES) {
       const phase = await ensurePhase(deps, organiser.user, challenge, demoPhase, now);
       await seedPhase(deps, organiser.user, phase, demoPhase, teams, scratch, progress, created);
+      phases.push(phase);
     }
+    const releases = await seedReleases(deps, organiser.user, challenge, phases[0], scratch, now);
+    if (releases.length) progress('demo seed: data releases ready', { releases });
     await seedModelPhase(deps, organiser.user, challenge, now, scratch, progress, created);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { modelsRouter } from './models/routes.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { metricsRouter } from './observability/metrics-route.ts';
 import { UploadMeter } from './observability/upload-meter.ts';
+import { releasesRouter } from './releases/routes.ts';
 import { reviewRouter } from './review/routes.ts';
 import { submissionsRouter } from './submissions/routes.ts';
 import { teamsRouter } from './teams/routes.ts';
@@ -38,7 +39,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   const meter = options.uploadMeter ?? new UploadMeter();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.trustProxy); // TRUST_PROXY: none by default (req.ip is the socket's address)
   app.use(requestLog());
   app.use(securityHeaders()); // CSP, nosniff, no framing, no referrer: on every reply, errors and static files included
   app.use(gate.middleware());
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(reviewRouter(deps)); // the organisers' review, re-evaluation runs and exports (server/review)
   app.use(viewerRouter(deps));
   app.use(modelsRouter(deps)); // model phases (server/models)
+  app.use(releasesRouter(deps)); // data releases and their downloads (server/releases)
   app.use('/api', notFoundHandler);
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: 'index.html' }));

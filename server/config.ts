@@ -2,6 +2,7 @@
  * Configuration: environment variables only, read and validated once at start-up into one typed object. A bad
  * value stops start-up with a message naming the variable. Nothing else reads `process.env`.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -52,7 +53,37 @@ const schema = z.object({
   QUEUE_MAINTENANCE_S: integer('QUEUE_MAINTENANCE_S', 1, 3600, 30),
   SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 365, 24 * 14),
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
+  DOWNLOADS_PER_TEAM: integer('DOWNLOADS_PER_TEAM', 1, 1000, 4),
+  DOWNLOAD_REQUESTS_PER_MINUTE: integer('DOWNLOAD_REQUESTS_PER_MINUTE', 1, 1000000, 600),
   SEED_DEMO: z.enum(['0', '1', '']).optional(),
+  // --- the model sandbox (server/models/sandbox/) ---
+  MODEL_SANDBOX: z
+    .enum(['on', 'off', ''], { message: 'MODEL_SANDBOX must be "on" (the default: bubblewrap) or "off" (development only: models run unconfined)' })
+    .optional(),
+  MODEL_CPU_THREADS: integer('MODEL_CPU_THREADS', 0, 256, 0),
+  // --- accounts, mail and throttling (server/auth, server/mail) ---
+  REGISTRATIONS_PER_HOUR: integer('REGISTRATIONS_PER_HOUR', 1, 100000, 20),
+  MAIL_REQUESTS_PER_HOUR: integer('MAIL_REQUESTS_PER_HOUR', 1, 100000, 10),
+  API_TOKEN_TTL_DAYS: integer('API_TOKEN_TTL_DAYS', 1, 3650, 90),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || trustProxySetting(v) !== undefined, {
+      message: 'TRUST_PROXY must be empty or "none", a hop count (1-10), or a comma-separated list of IP addresses or CIDRs of your proxies',
+    }),
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), {
+      message: 'PUBLIC_URL must be the http:// or https:// address people open the platform at, e.g. https://carina.example.org',
+    }),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^smtps?:\/\/\S+$/.test(v), {
+      message: 'SMTP_URL must be smtp://user:pass@host:port or smtps://… (leave it unset to write mail to $DATA_DIR/outbox)',
+    }),
+  MAIL_FROM: z.string().optional(),
   // --- object storage, graceful shutdown and metrics (production deployment) ---
   STORAGE_URL: z
     .string()
@@ -78,6 +109,25 @@ const schema = z.object({
     .refine((v) => v === undefined || v === '' || v.length >= 16, { message: 'METRICS_TOKEN must have at least 16 characters' }),
   METRICS_CACHE_S: integer('METRICS_CACHE_S', 0, 3600, 15),
 });
+
+/**
+ * TRUST_PROXY → Express's `trust proxy`: false (none: req.ip is the socket's address), a hop count, or a list of
+ * proxy addresses/CIDRs; undefined when the value is not one of these.
+ */
+export function trustProxySetting(value: string): false | number | string[] | undefined {
+  const v = value.trim();
+  if (v === '' || v === 'none' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 10 ? Number(v) : undefined;
+  const parts = v.split(',').map((p) => p.trim());
+  const ok = parts.every((p) => {
+    const [address, bits, extra] = p.split('/');
+    if (extra !== undefined || isIP(address) === 0) return false;
+    if (bits === undefined) return true;
+    const max = isIP(address) === 4 ? 32 : 128;
+    return /^\d+$/.test(bits) && Number(bits) <= max;
+  });
+  return ok ? parts : undefined;
+}
 
 /** Where files live when STORAGE_URL=s3://…; blobs read by workers are cached under the local scratch folder. */
 export interface S3Settings {
@@ -117,7 +167,24 @@ export interface Config {
   /** How often the queue notices jobs of dead workers (expired) and retries them. */
   readonly maintenanceIntervalS: number;
   readonly sessionTtlHours: number;
+  /** Failed log-ins per minute for one account from one address (more limits derive from it: server/auth/throttle.ts). */
   readonly loginAttemptsPerMinute: number;
+  /** Registrations per hour from one client address. */
+  readonly registrationsPerHour: number;
+  /** Password-reset and verification-resend requests per hour from one client address. */
+  readonly mailRequestsPerHour: number;
+  readonly apiTokenTtlDays: number;
+  /** Express's `trust proxy`: false (default: the socket address is the client), a hop count, or proxy CIDRs. */
+  readonly trustProxy: false | number | string[];
+  /** The address people open the platform at (links in e-mails; https → Secure cookies). */
+  readonly publicUrl: string;
+  /** SMTP server for outgoing mail; undefined → messages are written as .eml files to mailOutboxDir. */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly mailOutboxDir: string;
+  /** Release downloads: concurrent transfers per team (per server process), and requests per team per minute. */
+  readonly downloadsPerTeam: number;
+  readonly downloadRequestsPerMinute: number;
   readonly seedDemo: boolean;
   /** Set when STORAGE_URL=s3://…: files go to the object store; storageDir then only holds scratch and cache. */
   readonly s3?: S3Settings;
@@ -129,6 +196,17 @@ export interface Config {
   readonly metricsToken?: string;
   /** The database-derived metrics (whole-table aggregates) are read at most once per this many seconds. */
   readonly metricsCacheS: number;
+  /** How a team's model runs: in the bubblewrap sandbox (the default), or unconfined (MODEL_SANDBOX=off). */
+  readonly modelSandbox: ModelSandboxSettings;
+}
+
+export interface ModelSandboxSettings {
+  /** false only with MODEL_SANDBOX=off: models run unconfined, with a warning logged on every run. */
+  readonly enabled: boolean;
+  /** onnxruntime's intra-op threads per model run; 0 = every core this process may use. */
+  readonly cpuThreads: number;
+  /** Where to look for bwrap, prlimit and setpriv (default: the system's bin folders; tests point it elsewhere). */
+  readonly toolFolders?: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -174,12 +252,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maintenanceIntervalS: v.QUEUE_MAINTENANCE_S,
     sessionTtlHours: v.SESSION_TTL_HOURS,
     loginAttemptsPerMinute: v.LOGIN_ATTEMPTS_PER_MINUTE,
+    registrationsPerHour: v.REGISTRATIONS_PER_HOUR,
+    mailRequestsPerHour: v.MAIL_REQUESTS_PER_HOUR,
+    apiTokenTtlDays: v.API_TOKEN_TTL_DAYS,
+    trustProxy: trustProxySetting(v.TRUST_PROXY ?? '') ?? false,
+    publicUrl: (v.PUBLIC_URL || `http://${v.HOST.includes(':') ? `[${v.HOST}]` : v.HOST}:${v.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: v.SMTP_URL || undefined,
+    mailFrom: v.MAIL_FROM || 'Carina <carina@localhost>',
+    mailOutboxDir: resolve(dataDir, 'outbox'),
+    downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
+    downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
     seedDemo: v.SEED_DEMO !== '0',
     s3: s3Settings(v),
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
     shutdownGraceS: v.SHUTDOWN_GRACE_S,
     metricsToken: v.METRICS_TOKEN || undefined,
     metricsCacheS: v.METRICS_CACHE_S,
+    modelSandbox: { enabled: v.MODEL_SANDBOX !== 'off', cpuThreads: v.MODEL_CPU_THREADS },
   };
 }
 

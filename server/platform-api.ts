@@ -11,6 +11,8 @@ import { addCase } from './challenges/case-service.ts';
 import type { PhaseRow, TeamRow } from './challenges/rows.ts';
 import { acceptUpload } from './intake/accept-upload.ts';
 import { intakeTargetOf } from './intake/intake-target.ts';
+import { addUploadedFiles } from './releases/release-service.ts';
+import type { ReleaseRow } from './releases/release-store.ts';
 
 // starting: the entry point's main with its start hook, or the parts for a script of its own
 export { main, type MainHooks, type StartHook } from './main.ts';
@@ -26,7 +28,7 @@ export { findUserByEmail, firstAdmin, insertUser, type UserRow } from './auth/st
 
 // challenges, phases and cases
 export type { ChallengeRow, PhaseRow, TeamRow } from './challenges/rows.ts';
-export { createChallenge } from './challenges/challenge-service.ts';
+export { acceptAgreement, createChallenge } from './challenges/challenge-service.ts';
 export { challengeCount, challengeIdBySlug, deleteChallenge } from './challenges/challenge-store.ts';
 export { challengeById, teamOfUser } from './challenges/lookups.ts';
 export { createPhase } from './challenges/phase-service.ts';
@@ -34,6 +36,10 @@ export { phasesOfChallenge } from './challenges/phase-store.ts';
 export { DEFAULT_MODEL_LIMITS, type PhaseFields } from './challenges/phase-input.ts';
 export { casesOfPhase } from './challenges/case-store.ts';
 export { hasAuditEntry, insertAuditEntry } from './challenges/audit-entry.ts';
+
+// data releases: training sets, phase inputs, documents
+export { createRelease, pickCases } from './releases/release-service.ts';
+export { releasesOfChallenge, type ReleaseRow } from './releases/release-store.ts';
 
 // teams and submissions
 export { createTeam } from './teams/service.ts';
@@ -77,4 +83,10 @@ export async function submitModel(
   const upload = { dir: input.dir, files: [input.model], manifestText: input.manifestText, note: input.note };
   const accepted = await acceptUpload(deps, target, input.userId, upload);
   return accepted.submission.id;
+}
+
+/** Adds files on disk to a release as its organiser (stored by content; the files are moved into the store). */
+export async function addReleaseFiles(deps: AppDeps, organiser: UserRow, release: ReleaseRow, files: readonly NamedFile[], role: 'ct' | 'gold' | 'document' | 'other'): Promise<void> {
+  const uploads = files.map((file) => ({ path: file.path, originalname: file.originalName }) as Express.Multer.File);
+  await addUploadedFiles(deps, organiser, release, uploads, role);
 }

@@ -14,6 +14,8 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
+import { HOUSEKEEPING_MS, startHousekeeping } from './auth/housekeeping.ts';
+import { startNotifier } from './mail/notifications.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
@@ -108,6 +110,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         removeExpiredUploads(runtime).catch((error) => logEvent('warn', 'removing expired uploads failed', { reason: (error as Error).message }));
       }, EXPIRED_UPLOAD_SWEEP_MS).unref()
     : undefined;
+  // expired sessions, used or expired links and invitations, spent throttling counters: purged hourly
+  const housekeeping = options.withServer !== false ? startHousekeeping(runtime, HOUSEKEEPING_MS) : undefined;
+  // mails for finished submissions and opened phases (teams' decisions are mailed when they are made)
+  const notifier = options.withServer !== false ? startNotifier(runtime) : undefined;
   return {
     runtime,
     url,
@@ -116,6 +122,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     async stop() {
       stopping = true;
       if (sweep) clearInterval(sweep);
+      if (housekeeping) clearInterval(housekeeping);
+      if (notifier) clearInterval(notifier);
       uploadGate.drain();
       const serverClosed = server ? closeServer(server, uploadGate, config.shutdownGraceS) : Promise.resolve();
       await Promise.all(

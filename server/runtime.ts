@@ -2,10 +2,8 @@
  * Wiring shared by the entry points: the database (embedded or DATABASE_URL), migrations, storage and the queue.
  */
 import { join } from 'node:path';
-import { logEvent } from '../evaluator/index.ts';
 import type { AppDeps } from './app-deps.ts';
-import { hashPassword } from './auth/secrets.ts';
-import { upsertAdmin } from './auth/store.ts';
+import { ensureConfiguredOrganiser } from './auth/organiser-bootstrap.ts';
 import type { Config } from './config.ts';
 import type { RunningPostgres } from './db/embedded-postgres.ts';
 import { importKeepingSignals } from './lifecycle/signal-hooks.ts';
@@ -38,10 +36,7 @@ export async function startRuntime(config: Config, databaseUrl?: string): Promis
   await migrate(db);
   const storage = await createStorage(config);
   const queue = await startJobQueue(url, queueOptions(config));
-  if (config.organiser) {
-    await upsertAdmin(db, config.organiser.email, await hashPassword(config.organiser.password));
-    logEvent('info', 'organiser account ready', { email: config.organiser.email });
-  }
+  await ensureConfiguredOrganiser({ config, db, storage, queue });
   return {
     config,
     db,

@@ -4,6 +4,8 @@
  * Each measurement runs in a fresh process (peak RSS is that process's own); the median of RUNS is reported.
  * The official pipeline cannot run here (no scikit-image); its times on this machine are in
  * ../shared/atm22/timings.md and are quoted as the baseline.
+ * "score both" rows score ATM'22 and AIIB23 at once, run alternately with the ATM'22-alone task in the same
+ * loop, and give the ratio of the two medians (target ≤ 1.3).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -52,6 +54,32 @@ function measure(label: string, args: string[], zcatFile: string) {
   return { ...row, last: runs[runs.length - 1] };
 }
 
+/** The two-suite task and the ATM'22-alone task, alternated run by run so machine load hits both alike. */
+function measureBoth(label: string, prepared: string, pred: string) {
+  const alone: number[] = [];
+  const both: TaskResult[] = [];
+  const zcats: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    zcats.push(zcatMs(pred));
+    alone.push(runTask(['score', prepared, pred]).ms);
+    both.push(runTask(['score-both', prepared, pred]));
+  }
+  const ms = median(both.map((x) => x.ms));
+  const atmMs = median(alone);
+  const z = median(zcats);
+  const row = {
+    label,
+    ms: Math.round(ms),
+    zcatMs: Math.round(z),
+    ratioToZcat: +(ms / z).toFixed(2),
+    peakMB: Math.round(Math.max(...both.map((x) => x.peakMB))),
+    atmAloneMs: Math.round(atmMs),
+    ratioToAtm: +(ms / atmMs).toFixed(2),
+  };
+  console.log(JSON.stringify(row));
+  return row;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'carina-bench-'));
 try {
   console.log(JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version }, runs: RUNS }));
@@ -65,6 +93,7 @@ try {
     for (const team of ['timi', 'deeptree_damo']) {
       const pred = join(CASES, name, `pred_${team}.nii.gz`);
       rows.push(measure(`score ${name}/${team}`, ['score', out, pred], pred));
+      rows.push(measureBoth(`score both suites ${name}/${team}`, out, pred));
     }
   }
   // ATM'22's tallest scans have 682 slices: stretch ATM_305 to that height (gold and one prediction)
@@ -76,14 +105,16 @@ try {
   const tallPrep = measure('prepare 512x512x682', ['prepare', tallGold, tallOut], tallGold);
   rows.push({ ...tallPrep, officialS: 1137, speedup: Math.round(1137000 / tallPrep.ms), note: 'official figure is ATM_224 (682 slices, 350 branches)' });
   rows.push(measure('score 512x512x682', ['score', tallOut, tallPred], tallPred));
+  rows.push(measureBoth('score both suites 512x512x682', tallOut, tallPred));
   mkdirSync('bench-out', { recursive: true });
   writeFileSync('bench-out/evaluator.json', JSON.stringify(rows, null, 1) + '\n');
-  console.log('\n| task | wall (median) | zcat of its input | ratio | official | speed-up | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\n| task | wall (median) | zcat of its input | ratio | official | speed-up | peak RSS | both suites / ATM\'22 alone |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const official = r.officialS ? `${r.officialS} s` : '';
     const speedup = r.speedup ? `${r.speedup}×` : '';
-    console.log(`| ${r.label} | ${r.ms} ms | ${r.zcatMs} ms | ${r.ratioToZcat}× | ${official} | ${speedup} | ${r.peakMB} MB |`);
+    const both = r.ratioToAtm ? `${r.ratioToAtm}× (${r.ms} / ${r.atmAloneMs} ms)` : '';
+    console.log(`| ${r.label} | ${r.ms} ms | ${r.zcatMs} ms | ${r.ratioToZcat}× | ${official} | ${speedup} | ${r.peakMB} MB | ${both} |`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -6,7 +6,13 @@ import { METRIC_NAMES } from '../../contract/metric-names.ts';
 import type { MetricName } from '../../contract/common.ts';
 
 export type {
+  Invitation,
+  InvitationAcceptedReply,
+  InvitationsReply,
+  MailSentReply,
   Aggregate,
+  AnalysisReply,
+  AnalysisFigure,
   AcceptedModel,
   AcceptedSubmission,
   AgreementReply,
@@ -38,6 +44,12 @@ export type {
   Problem,
   Quota,
   RankingScheme,
+  Release,
+  ReleaseFile,
+  ReleaseReply,
+  ReleasesReply,
+  AccessLogEntry,
+  AccessLogReply,
   ReviewedCase,
   ReviewedSubmission,
   ReviewReply,

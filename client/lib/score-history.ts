@@ -18,10 +18,15 @@ export interface HistoryPoint {
   value: number;
 }
 
+/** The metric names a scheme ranks on (case-based schemes list objects). */
+function schemeMetricNames(scheme: Exclude<RankingScheme, { scheme: 'weighted' }>): string[] {
+  return scheme.metrics.map((m) => (typeof m === 'string' ? m : m.name));
+}
+
 export function historyMeasure(scheme: RankingScheme): string {
   return scheme.scheme === 'weighted'
     ? `score = ${weightedTerms(scheme.weights)}`
-    : `average of the mean ${scheme.metrics.join(', ')} (the rank itself depends on the other teams)`;
+    : `average of the mean ${schemeMetricNames(scheme).join(', ')} (the rank itself depends on the other teams)`;
 }
 
 export function submissionValue(scheme: RankingScheme, mean: Record<string, number>): number | null {
@@ -33,14 +38,14 @@ export function submissionValue(scheme: RankingScheme, mean: Record<string, numb
     }
     return sum;
   }
-  const values = scheme.metrics.map((m) => mean[m]);
+  const values = schemeMetricNames(scheme).map((m) => mean[m]);
   return values.every((v) => typeof v === 'number') && values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
 export function scoreHistory(scheme: RankingScheme, submissions: readonly SubmissionSummary[]): HistoryPoint[] {
   return submissions
     .filter((s) => s.status === 'done' && s.aggregate)
-    .map((s) => ({ submissionId: s.id, createdAt: s.createdAt, value: submissionValue(scheme, s.aggregate!.mean) }))
+    .map((s) => ({ submissionId: s.id, createdAt: s.createdAt, value: submissionValue(scheme, s.aggregate!.mean as Record<string, number>) }))
     .filter((p): p is HistoryPoint => p.value !== null)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.submissionId - b.submissionId);
 }

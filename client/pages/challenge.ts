@@ -7,6 +7,7 @@ import type { ChallengeDetail, Phase } from '../api/types.ts';
 import { h, replace } from '../dom.ts';
 import type { PageContext } from '../router.ts';
 import { session } from '../session.ts';
+import { challengeTabs } from './challenge-tabs.ts';
 import { badge, limitsText, pageTitle, phaseWindow, rankingText } from './common.ts';
 import { teamPanel } from './team-panel.ts';
 
@@ -17,6 +18,7 @@ export async function challengePage(context: PageContext): Promise<void> {
     replace(
       root,
       pageTitle(detail.challenge.title),
+      challengeTabs(detail.challenge.slug, 'overview'),
       detail.challenge.description ? h('p', { class: 'card', style: 'white-space: pre-wrap' }, detail.challenge.description) : null,
       h('h2', {}, 'Phases'),
       detail.phases.length ? phaseTable(detail) : h('p', { class: 'muted' }, 'No phase yet.'),

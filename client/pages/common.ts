@@ -52,7 +52,10 @@ export function rankingText(phase: Phase): string {
   if (r.scheme === 'weighted') {
     return `score = ${weightedTerms(r.weights)} (higher is better), ${pick}`;
   }
-  return `average rank over ${r.metrics.join(', ')} (lower is better), ${pick}`;
+  if (r.scheme === 'mean-rank') return `average rank over ${r.metrics.join(', ')} (lower is better), ${pick}`;
+  const metrics = r.metrics.map((m) => `${m.name}${m.direction ? ` (${m.direction} is better)` : ''}${m.weight !== undefined && m.weight !== 1 ? ` × ${m.weight}` : ''}`).join(', ');
+  const how = r.scheme === 'aggregate-then-rank' ? `${r.aggregate} per metric, then ranked` : r.scheme === 'rank-then-aggregate' ? 'ranked per case, then the mean rank' : 'share of the others beaten significantly (Wilcoxon)';
+  return `${how} over ${metrics}; ties share the better rank, ${pick}`;
 }
 
 export function pageTitle(text: string): HTMLElement {

@@ -25,6 +25,6 @@ export function loginPage({ root, query }: PageContext): void {
       submit.disabled = false;
     }
   });
-  replace(root, pageTitle('Log in'), form, h('p', {}, 'No account yet? ', h('a', { href: '#/register' }, 'Register')));
+  replace(root, pageTitle('Log in'), form, h('p', {}, 'No account yet? ', h('a', { href: '#/register' }, 'Register'), ' · ', h('a', { href: '#/forgot-password' }, 'Forgot your password?')));
   email.focus();
 }

@@ -1,7 +1,8 @@
 /** The team's submissions to a phase, newest first, with their means and the team's score history. */
 import { phaseDetail } from '../api/challenges.ts';
 import { mySubmissions } from '../api/submissions.ts';
-import { METRICS, type SubmissionSummary } from '../api/types.ts';
+import { type SubmissionSummary } from '../api/types.ts';
+import { metricHeader, phaseMetrics, type MetricInfo } from '../lib/phase-metrics.ts';
 import { h, replace, svgElement } from '../dom.ts';
 import { formatMetric } from '../lib/format.ts';
 import { historyMeasure, scoreHistory } from '../lib/score-history.ts';
@@ -28,7 +29,7 @@ export async function mySubmissionsPage({ root, params, signal }: PageContext): 
     replace(
       body,
       h('p', {}, `Team ${team.name}.`),
-      submissions.length ? submissionTable(submissions) : h('p', { class: 'muted' }, 'No submission yet.'),
+      submissions.length ? submissionTable(submissions, phaseMetrics(phase)) : h('p', { class: 'muted' }, 'No submission yet.'),
       h('h2', {}, 'Score history'),
       h('p', { class: 'muted small' }, `Each finished submission in time order: ${historyMeasure(phase.ranking)}.`),
       h(
@@ -41,14 +42,14 @@ export async function mySubmissionsPage({ root, params, signal }: PageContext): 
   });
 }
 
-function submissionTable(submissions: SubmissionSummary[]): HTMLElement {
+function submissionTable(submissions: SubmissionSummary[], metrics: MetricInfo[]): HTMLElement {
   return h(
     'div',
     { class: 'table-scroll' },
     h(
       'table',
       { 'data-testid': 'my-submissions' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Submission'), h('th', {}, 'Submitted'), h('th', {}, 'Status'), METRICS.map((m) => h('th', { class: 'num' }, `mean ${m}`)), h('th', {}, 'Note'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Submission'), h('th', {}, 'Submitted'), h('th', {}, 'Status'), metrics.map((m) => h('th', { class: 'num', title: m.label }, `mean ${metricHeader(m)}`)), h('th', {}, 'Note'))),
       h(
         'tbody',
         {},
@@ -59,7 +60,7 @@ function submissionTable(submissions: SubmissionSummary[]): HTMLElement {
             h('td', {}, h('a', { href: `#/submissions/${s.id}` }, `#${s.id}`)),
             h('td', {}, instant(s.createdAt)),
             h('td', {}, badge(s.status), s.hidden ? ' hidden' : '', s.disqualified ? ' disqualified' : '', s.countsTowardQuota ? '' : h('div', { class: 'muted small' }, 'does not count toward the quota')),
-            METRICS.map((m) => h('td', { class: 'num' }, s.aggregate ? formatMetric(s.aggregate.mean[m], digitsOf(m)) : '—')),
+            metrics.map(({ name }) => h('td', { class: 'num' }, s.aggregate ? formatMetric(s.aggregate.mean[name], digitsOf(name)) : '—')),
             h('td', { class: 'small' }, s.note ?? ''),
           ),
         ),

@@ -1,8 +1,7 @@
-/** Create an account (signed in at once). */
+/** Create an account: a verification link is mailed, and the next page says so. */
 import { register } from '../api/auth.ts';
 import { field, h, replace } from '../dom.ts';
 import { navigate, type PageContext } from '../router.ts';
-import { session } from '../session.ts';
 import { errorNotice, pageTitle } from './common.ts';
 
 export function registerPage({ root }: PageContext): void {
@@ -25,8 +24,8 @@ export function registerPage({ root }: PageContext): void {
     submit.disabled = true;
     replace(status);
     try {
-      session.set(await register(email.value.trim(), password.value, displayName.value.trim()));
-      navigate('/');
+      await register(email.value.trim(), password.value, displayName.value.trim());
+      navigate(`/check-email?${new URLSearchParams({ email: email.value.trim() }).toString()}`);
     } catch (error) {
       replace(status, errorNotice(error));
     } finally {

@@ -13,7 +13,8 @@ import {
   reevaluateSubmission,
   reviewSubmissions,
 } from '../api/review.ts';
-import { METRICS, type ReviewedSubmission, type Run } from '../api/types.ts';
+import { type ReviewedSubmission, type Run } from '../api/types.ts';
+import { metricHeader, phaseMetrics, type MetricInfo } from '../lib/phase-metrics.ts';
 import { field, h, replace, svgElement } from '../dom.ts';
 import { formatMetric } from '../lib/format.ts';
 import { ratesFromMetric } from '../lib/per-generation.ts';
@@ -31,7 +32,7 @@ export async function reviewPage({ root, params }: PageContext): Promise<void> {
 
   async function refresh(): Promise<void> {
     const [{ submissions }, { runs }] = await Promise.all([reviewSubmissions(phaseId), phaseRuns(phaseId)]);
-    replace(body, runsSection(runs, refresh, status), h('h2', {}, `Submissions (${submissions.length})`), submissionsTable(submissions, refresh, status));
+    replace(body, runsSection(runs, refresh, status), h('h2', {}, `Submissions (${submissions.length})`), submissionsTable(submissions, refresh, status, phaseMetrics(phase)));
   }
 
   replace(
@@ -119,7 +120,7 @@ function moderation(s: ReviewedSubmission, refresh: () => Promise<void>, status:
   );
 }
 
-function caseDetails(s: ReviewedSubmission): HTMLElement {
+function caseDetails(s: ReviewedSubmission, metrics: MetricInfo[]): HTMLElement {
   return h(
     'details',
     {},
@@ -127,7 +128,7 @@ function caseDetails(s: ReviewedSubmission): HTMLElement {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'Status'), METRICS.map((m) => h('th', { class: 'num' }, m)), h('th', {}, 'Error'), h('th', {}, '3D'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'Status'), metrics.map((m) => h('th', { class: 'num', title: m.label }, metricHeader(m))), h('th', {}, 'Error'), h('th', {}, '3D'))),
       h(
         'tbody',
         {},
@@ -137,7 +138,7 @@ function caseDetails(s: ReviewedSubmission): HTMLElement {
             {},
             h('td', {}, c.case),
             h('td', {}, badge(c.status)),
-            METRICS.map((m) => h('td', { class: 'num' }, formatMetric(c.metrics?.[m] as number | undefined, digitsOf(m)))),
+            metrics.map(({ name }) => h('td', { class: 'num' }, formatMetric(c.metrics?.[name] as number | undefined, digitsOf(name)))),
             h('td', { class: 'small' }, c.error ? `${c.error.code ?? ''} (${c.error.owner ?? '?'}): ${c.error.message ?? ''}` : ''),
             h('td', {}, c.evaluationId && c.status === 'done' ? h('a', { href: `#/evaluations/${c.evaluationId}` }, 'View') : '—'),
           ),
@@ -157,7 +158,7 @@ function caseDetails(s: ReviewedSubmission): HTMLElement {
   );
 }
 
-function submissionsTable(submissions: ReviewedSubmission[], refresh: () => Promise<void>, status: HTMLElement): HTMLElement {
+function submissionsTable(submissions: ReviewedSubmission[], refresh: () => Promise<void>, status: HTMLElement, metrics: MetricInfo[]): HTMLElement {
   if (!submissions.length) return h('p', { class: 'muted' }, 'No submission yet.');
   return h(
     'div',
@@ -165,7 +166,7 @@ function submissionsTable(submissions: ReviewedSubmission[], refresh: () => Prom
     h(
       'table',
       { 'data-testid': 'review-table' },
-      h('thead', {}, h('tr', {}, ['#', 'Team', 'By', 'Submitted', 'Status', ...METRICS.map((m) => `mean ${m}`), 'Flags', 'Cases', 'Actions'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['#', 'Team', 'By', 'Submitted', 'Status', ...metrics.map((m) => `mean ${metricHeader(m)}`), 'Flags', 'Cases', 'Actions'].map((t) => h('th', {}, t)))),
       h(
         'tbody',
         {},
@@ -178,9 +179,9 @@ function submissionsTable(submissions: ReviewedSubmission[], refresh: () => Prom
             h('td', {}, s.submittedBy.displayName),
             h('td', {}, instant(s.createdAt)),
             h('td', {}, badge(s.status)),
-            METRICS.map((m) => h('td', { class: 'num' }, s.aggregate ? formatMetric(s.aggregate.mean[m], digitsOf(m)) : '—')),
+            metrics.map(({ name }) => h('td', { class: 'num' }, s.aggregate ? formatMetric(s.aggregate.mean[name], digitsOf(name)) : '—')),
             h('td', { class: 'small' }, s.hidden ? h('div', {}, `hidden: ${s.hiddenReason ?? ''}`) : null, s.disqualified ? h('div', { class: 'error' }, `disqualified: ${s.disqualifiedReason ?? ''}`) : null),
-            h('td', {}, caseDetails(s)),
+            h('td', {}, caseDetails(s, metrics)),
             h('td', {}, moderation(s, refresh, status)),
           ),
         ),

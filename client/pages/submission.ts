@@ -7,7 +7,8 @@
 import { phaseDetail } from '../api/challenges.ts';
 import { submissionModel } from '../api/models.ts';
 import { submissionDetail } from '../api/submissions.ts';
-import { METRICS, type SubmissionCase, type SubmissionDetail } from '../api/types.ts';
+import { type SubmissionCase, type SubmissionDetail } from '../api/types.ts';
+import { asPercent, metricHeader, phaseMetrics, type MetricInfo } from '../lib/phase-metrics.ts';
 import { announce, h, replace, svgElement } from '../dom.ts';
 import { caseStatusText, isFinished } from '../lib/case-status.ts';
 import { formatMetric } from '../lib/format.ts';
@@ -19,8 +20,9 @@ import { modelRunsTable } from './model-runs.ts';
 export const METRIC_COLOURS: Record<string, string> = { TD: '#1f5fa8', BD: '#2e9e5b', DSC: '#f2a541', Precision: '#8e44ad', Sensitivity: '#d1495b', Specificity: '#5b6575' };
 const POLL_MS = 1000;
 
-/** The official code prints TD, BD and DSC with 2 decimals, the others with 3. */
-export const digitsOf = (metric: string) => (metric === 'TD' || metric === 'BD' || metric === 'DSC' ? 2 : 3);
+/** The official ATM'22 code prints TD, BD and DSC with 2 decimals, the others with 3; AIIB23's ratios get 4. */
+export const digitsOf = (metric: string) =>
+  metric === 'TD' || metric === 'BD' || metric === 'DSC' ? 2 : ['Precision', 'Sensitivity', 'Specificity'].includes(metric) ? 3 : 4;
 
 export async function submissionPage({ root, params, signal }: PageContext): Promise<void> {
   if (!requireSignIn(root, 'see submissions')) return;
@@ -29,13 +31,18 @@ export async function submissionPage({ root, params, signal }: PageContext): Pro
   const modelArea = h('div', {});
   replace(root, pageTitle(`Submission ${id}`), statusArea, modelArea);
   let lastStatus = '';
-  let isModel: Promise<boolean> | undefined; // asked once, of the phase: a mask submission has no model runs (404)
+  // asked once, of the phase: its kind (a mask submission has no model runs: 404) and its metrics
+  let phase: Promise<{ isModel: boolean; metrics: MetricInfo[] }> | undefined;
   poll(signal, POLL_MS, async () => {
     const detail = await submissionDetail(id);
-    isModel ??= phaseDetail(detail.submission.phase.id).then(({ phase }) => phase.kind === 'model', () => false);
-    const model = (await isModel) ? await submissionModel(id).catch(() => null) : null;
+    phase ??= phaseDetail(detail.submission.phase.id).then(
+      ({ phase }) => ({ isModel: phase.kind === 'model', metrics: phaseMetrics(phase) }),
+      () => ({ isModel: false, metrics: phaseMetrics({}) }),
+    );
+    const { isModel, metrics } = await phase;
+    const model = isModel ? await submissionModel(id).catch(() => null) : null;
     if (signal.aborted) return true;
-    replace(statusArea, renderSubmission(detail));
+    replace(statusArea, renderSubmission(detail, metrics));
     if (model) replace(modelArea, modelRunsTable(model.runs));
     if (detail.submission.status !== lastStatus) {
       lastStatus = detail.submission.status;
@@ -45,7 +52,7 @@ export async function submissionPage({ root, params, signal }: PageContext): Pro
   });
 }
 
-function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement {
+function renderSubmission({ submission, cases }: SubmissionDetail, metrics: MetricInfo[]): HTMLElement {
   const shown = submission.caseResultsShown;
   const finished = cases.filter((c) => c.status === 'done');
   return h(
@@ -67,7 +74,7 @@ function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement 
     submission.warnings?.length ? h('div', { class: 'notice warn' }, h('ul', { class: 'problems' }, submission.warnings.map((w) => h('li', {}, w.warning)))) : null,
     submission.hidden ? h('p', { class: 'notice warn' }, `Hidden from the leaderboard: ${submission.hiddenReason ?? ''}`) : null,
     submission.disqualified ? h('p', { class: 'notice error' }, `Disqualified: ${submission.disqualifiedReason ?? ''}`) : null,
-    h('div', { class: 'table-scroll' }, caseTable(cases, shown, submission.aggregate)),
+    h('div', { class: 'table-scroll' }, caseTable(cases, shown, submission.aggregate, metrics)),
     shown ? null : h('p', { class: 'muted' }, 'This phase does not show per-case results; the mean over the cases appears once every case is scored.'),
     shown && finished.length
       ? h(
@@ -77,7 +84,11 @@ function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement 
             barChartSvg({
               title: 'Metrics per case (%)',
               categories: finished.map((c) => c.case),
-              series: ['TD', 'BD', 'DSC', 'Precision'].map((m) => ({ name: m, colour: METRIC_COLOURS[m], values: finished.map((c) => (typeof c.metrics?.[m] === 'number' ? (c.metrics[m] as number) : null)) })),
+              series: metrics.slice(0, 4).map((m, n) => ({
+                name: metricHeader(m),
+                colour: METRIC_COLOURS[m.name] ?? Object.values(METRIC_COLOURS)[n],
+                values: finished.map((c) => asPercent(m, typeof c.metrics?.[m.name] === 'number' ? (c.metrics[m.name] as number) : null)),
+              })),
               max: 100,
             }),
           ),
@@ -86,11 +97,11 @@ function renderSubmission({ submission, cases }: SubmissionDetail): HTMLElement 
   );
 }
 
-function caseTable(cases: SubmissionCase[], shown: boolean, aggregate: SubmissionDetail['submission']['aggregate']): HTMLElement {
+function caseTable(cases: SubmissionCase[], shown: boolean, aggregate: SubmissionDetail['submission']['aggregate'], metrics: MetricInfo[]): HTMLElement {
   return h(
     'table',
     { 'data-testid': 'case-status' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'File'), h('th', {}, 'Status'), METRICS.map((m) => h('th', { class: 'num' }, m)), h('th', {}, '3D'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'File'), h('th', {}, 'Status'), metrics.map((m) => h('th', { class: 'num', title: m.label }, metricHeader(m))), h('th', {}, '3D'))),
     h(
       'tbody',
       {},
@@ -101,7 +112,7 @@ function caseTable(cases: SubmissionCase[], shown: boolean, aggregate: Submissio
           h('td', {}, c.case),
           h('td', {}, c.file ?? '—'),
           h('td', { class: c.status === 'failed' ? 'error' : '' }, badge(c.status), ' ', h('span', { class: 'small' }, caseStatusText(c))),
-          METRICS.map((m) => h('td', { class: 'num', 'data-metric': m }, shown ? formatMetric(c.metrics?.[m] as number | undefined, digitsOf(m)) : '·')),
+          metrics.map(({ name }) => h('td', { class: 'num', 'data-metric': name }, shown ? formatMetric(c.metrics?.[name] as number | undefined, digitsOf(name)) : '·')),
           h('td', {}, c.inspectable && c.evaluationId ? h('a', { href: `#/evaluations/${c.evaluationId}`, 'aria-label': `Open case ${c.case} in 3D` }, 'View') : '—'),
         ),
       ),
@@ -114,7 +125,7 @@ function caseTable(cases: SubmissionCase[], shown: boolean, aggregate: Submissio
             'tr',
             {},
             h('th', { colspan: 3 }, `Mean ± SD over ${aggregate.cases} case${aggregate.cases === 1 ? '' : 's'}`),
-            METRICS.map((m) => h('td', { class: 'num', 'data-mean': m }, `${formatMetric(aggregate.mean[m], 3)} ± ${formatMetric(aggregate.std[m], 3)}`)),
+            metrics.map(({ name }) => h('td', { class: 'num', 'data-mean': name }, `${formatMetric(aggregate.mean[name], 3)} ± ${formatMetric(aggregate.std[name], 3)}`)),
             h('td', {}),
           ),
         )

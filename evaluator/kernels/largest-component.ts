@@ -202,3 +202,38 @@ export function runsToMask(runs: RunSet, shape: Shape3): Uint8Array {
 export function largestComponent(mask: ArrayLike<number>, shape: Shape3): Uint8Array {
   return runsToMask(largestComponentRuns(foregroundRuns(mask, shape), shape), shape);
 }
+
+/**
+ * The 6-connected components of a set of runs in the order the official codes rank them: `np.argsort(volumes)`
+ * read from its end, i.e. by size, largest first, and among equal sizes the higher label first (SciPy / skimage
+ * number labels by first voxel met in NumPy's C order of the file-order volume: x, then y, then z; see
+ * `breakSizeTie`). Returns the roots (as `runComponentRoots` names them) of at most `count` components.
+ */
+export function componentsBySize(runs: RunSet, shape: Shape3, count: number): { roots: Int32Array; ranked: number[] } {
+  const roots = runComponentRoots(runs, shape);
+  const n1 = shape[1];
+  const size = new Map<number, number>();
+  const first = new Map<number, [number, number, number]>();
+  const later = (a: readonly number[], b: readonly number[]) => a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] > b[2])));
+  for (let r = 0; r < runs.count; r++) {
+    const root = roots[r];
+    size.set(root, (size.get(root) ?? 0) + runs.ends[r] - runs.starts[r]);
+    const key: [number, number, number] = [runs.starts[r], runs.rows[r] % n1, Math.floor(runs.rows[r] / n1)];
+    const seen = first.get(root);
+    if (!seen || later(seen, key)) first.set(root, key);
+  }
+  const ranked = [...size.keys()].sort((a, b) => size.get(b)! - size.get(a)! || (later(first.get(a)!, first.get(b)!) ? -1 : 1));
+  return { roots, ranked: ranked.slice(0, count) };
+}
+
+/** The runs of one component, given the roots of `runComponentRoots` / `componentsBySize`. */
+export function componentRuns(runs: RunSet, roots: Int32Array, root: number): RunSet {
+  const keep = new RunBuilder();
+  let voxels = 0;
+  for (let r = 0; r < runs.count; r++) {
+    if (roots[r] !== root) continue;
+    keep.push(runs.rows[r], runs.starts[r], runs.ends[r]);
+    voxels += runs.ends[r] - runs.starts[r];
+  }
+  return { rows: keep.rows.subarray(0, keep.count), starts: keep.starts.subarray(0, keep.count), ends: keep.ends.subarray(0, keep.count), count: keep.count, voxels };
+}

@@ -4,13 +4,18 @@
  * standard's crop (voxel class > 0); everything outside the crop is outside G. Cost O(|L|).
  */
 import type { RunSet } from '../kernels/largest-component.ts';
+import type { CropBox } from '../volume/crop.ts';
 import type { PreparedGold } from './prepared-gold.ts';
 
 export function leakageRuns(gold: PreparedGold, lcc: RunSet): RunSet {
-  const { crop, voxelClass } = gold;
+  return runsOutside(lcc, gold.crop, gold.geometry.size[1], gold.voxelClass);
+}
+
+/** The parts of `lcc` outside a crop mask (`inside` non-zero = inside; everything outside the crop is outside). */
+export function runsOutside(lcc: RunSet, crop: CropBox, ny: number, inside: Uint8Array): RunSet {
+  const voxelClass = inside;
   const [n0, n1, n2] = crop.shape;
   const [o0, o1, o2] = crop.origin;
-  const ny = gold.geometry.size[1];
   const rows: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];

@@ -1,7 +1,8 @@
 /**
  * Gold-standard preparation (SPEC §1), as one visible ordered list of stages:
  * binarise → largest 6-connected component → crop → fill holes → Lee skeleton → skeleton segments →
- * nearest-segment parsing → adjacency → tree refinement → branch tables.
+ * nearest-segment parsing → AIIB23 part (raw-label skeleton, unrefined parsing: `prepare-aiib.ts`) →
+ * adjacency → tree refinement → branch tables.
  *
  * Everything after the largest component runs on a crop of the scan: the component's bounding box plus one
  * voxel of background on every side (the zero padding the reference implementations add). Each kernel's header
@@ -19,6 +20,7 @@ import { boundingCrop, runsToCropMask } from '../volume/crop.ts';
 import type { Shape3 } from '../volume/shape.ts';
 import { IN_GOLD, ON_SKELETON, PREPARED_GOLD_VERSION, type BranchTable, type PreparedGold } from './prepared-gold.ts';
 import { StageClock } from './stages.ts';
+import { nonZeroIndices, prepareAiib } from './prepare-aiib.ts';
 
 export interface PrepareOptions {
   readonly onProgress?: (stage: string) => void;
@@ -83,6 +85,19 @@ export async function prepareGold(label: ImageVolume, options: PrepareOptions = 
     for (let v = 0; v < gold.length; v++) if (gold[v]) labels[v] = segments.labels[nearest[v]];
     return labels;
   });
+  // AIIB23 parses without refinement: its part is taken before `refine-tree` relabels `branch` in place
+  const aiib = await step('aiib-skeleton', () =>
+    prepareAiib({
+      labelRuns,
+      componentRuns: component,
+      fileSize: label.size,
+      crop,
+      gold,
+      skeleton,
+      parsing: branch,
+      segmentCount: segments.count,
+    }),
+  );
   const tree = await step('refine-tree', () => {
     const refined = refineTree(labelGraph(branch, shape, segments.count));
     for (let v = 0; v < branch.length; v++) if (branch[v]) branch[v] = refined.relabel[branch[v]];
@@ -130,6 +145,8 @@ export async function prepareGold(label: ImageVolume, options: PrepareOptions = 
     voxelClass,
     branch,
     branches,
+    skeletonIndex: nonZeroIndices(voxelClass, (c) => c === ON_SKELETON),
+    aiib,
     sourceSha256: options.sourceSha256,
     timings: clock.timings,
   };

@@ -6,7 +6,9 @@
  *   bytes 12-15 header length H (uint32 LE)
  *   H bytes     header, UTF-8 JSON: geometry, crop, counts, branch tables, timings, provenance
  *   rest        gzip of: voxel classes over the crop (uint8, logical C order), then the branch label of each
- *               gold voxel in C order (int32 LE)
+ *               gold voxel in C order (int32 LE); since version 2 then: the AIIB23 raw classes over its crop
+ *               (uint8, absent when the header's `aiib.shared` says G equals M), the crop indices of S (int32 LE,
+ *               one per skeleton voxel), the crop indices of the AIIB23 skeleton and their segment labels
  *
  * A file of another version or a damaged file is refused with BAD_PREPARED_GOLD; the caller re-prepares.
  */
@@ -14,7 +16,7 @@ import { readFile, writeFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { EvaluatorError } from '../errors.ts';
-import { PREPARED_GOLD_VERSION, type PreparedGold } from './prepared-gold.ts';
+import { PREPARED_GOLD_VERSION, type AiibGold, type PreparedGold } from './prepared-gold.ts';
 
 const MAGIC = 'CARINAPG';
 export const PREPARED_GOLD_FILE = 'prepared-gold.bin';
@@ -38,9 +40,13 @@ interface Header {
     skeletonVoxels: number[];
     voxels: number[];
   };
+  aiib: { crop: AiibGold['crop']; shared: boolean; skeletonVoxels: number };
   sourceSha256?: string;
   timings: PreparedGold['timings'];
 }
+
+const cropVoxelsOf = (crop: { shape: readonly number[] }) => crop.shape[0] * crop.shape[1] * crop.shape[2];
+const int32Bytes = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 export function encodePreparedGold(gold: PreparedGold): Buffer {
   const b = gold.branches;
@@ -62,6 +68,7 @@ export function encodePreparedGold(gold: PreparedGold): Buffer {
       skeletonVoxels: Array.from(b.skeletonVoxels),
       voxels: Array.from(b.voxels),
     },
+    aiib: { crop: gold.aiib.crop, shared: gold.aiib.rawClass === null, skeletonVoxels: gold.aiib.skeletonIndex.length },
     sourceSha256: gold.sourceSha256,
     timings: gold.timings,
   };
@@ -70,7 +77,11 @@ export function encodePreparedGold(gold: PreparedGold): Buffer {
   for (let v = 0; v < gold.voxelClass.length; v++) if (gold.voxelClass[v]) labels[n++] = gold.branch[v];
   const payload = Buffer.concat([
     Buffer.from(gold.voxelClass.buffer, gold.voxelClass.byteOffset, gold.voxelClass.byteLength),
-    Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength),
+    int32Bytes(labels),
+    ...(gold.aiib.rawClass ? [Buffer.from(gold.aiib.rawClass.buffer, gold.aiib.rawClass.byteOffset, gold.aiib.rawClass.byteLength)] : []),
+    int32Bytes(gold.skeletonIndex),
+    int32Bytes(gold.aiib.skeletonIndex),
+    int32Bytes(gold.aiib.skeletonSegment),
   ]);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(16);
@@ -110,21 +121,37 @@ export function decodePreparedGold(bytes: Buffer, source = 'prepared gold standa
   } catch (error) {
     throw bad(`damaged file (${(error as Error).message})`);
   }
-  const cropVoxels = header.crop.shape[0] * header.crop.shape[1] * header.crop.shape[2];
+  const cropVoxels = cropVoxelsOf(header.crop);
+  const rawVoxels = header.aiib.shared ? 0 : cropVoxelsOf(header.aiib.crop);
+  const aiibSkeleton = header.aiib.skeletonVoxels;
+  const payloadLength = cropVoxels + 4 * header.goldVoxels + rawVoxels + 4 * header.skeletonVoxels + 8 * aiibSkeleton;
   try {
     // inflated into one chunk of the announced size (plus one byte, so a longer payload is still noticed below):
     // no final copy of many 16 kB pieces
-    const chunkSize = Math.max(64, cropVoxels + 4 * header.goldVoxels + 1);
+    const chunkSize = Math.max(64, payloadLength + 1);
     payload = gunzipSync(bytes.subarray(16 + headerLength), { chunkSize });
   } catch (error) {
     throw bad(`damaged file (${(error as Error).message})`);
   }
-  if (payload.length !== cropVoxels + 4 * header.goldVoxels) throw bad('payload size does not match its header');
+  if (payload.length !== payloadLength) throw bad('payload size does not match its header');
   // the inflated payload is this function's own memory: the classes are read in place where aligned for the scan
   // (copying 20 MB of fresh memory costs ~50 ms of page faults on a full-size crop)
   const voxelClass = payload.byteOffset % 4 === 0 ? new Uint8Array(payload.buffer, payload.byteOffset, cropVoxels) : Uint8Array.from(payload.subarray(0, cropVoxels));
-  const labels = new Int32Array(payload.buffer.slice(payload.byteOffset + cropVoxels, payload.byteOffset + payload.length));
+  let at = payload.byteOffset + cropVoxels;
+  const int32s = (count: number) => new Int32Array(payload.buffer.slice(at, (at += 4 * count)));
+  const labels = int32s(header.goldVoxels);
   const branch = scatterLabels(voxelClass, labels);
+  // read in place like the ATM'22 classes (no copy of fresh memory)
+  const rawClass = header.aiib.shared ? null : new Uint8Array(payload.buffer, at, rawVoxels);
+  at += rawVoxels;
+  const skeletonIndex = int32s(header.skeletonVoxels);
+  const aiibIndex = int32s(aiibSkeleton);
+  const skeletonSegment = int32s(aiibSkeleton);
+  const segmentSkeletonVoxels = new Int32Array(header.segmentCount + 1);
+  for (const s of skeletonSegment) {
+    if (s < 0 || s > header.segmentCount) throw bad('segment label out of range');
+    if (s) segmentSkeletonVoxels[s]++;
+  }
   const b = header.branches;
   return {
     version,
@@ -146,6 +173,8 @@ export function decodePreparedGold(bytes: Buffer, source = 'prepared gold standa
       skeletonVoxels: Int32Array.from(b.skeletonVoxels),
       voxels: Int32Array.from(b.voxels),
     },
+    skeletonIndex,
+    aiib: { crop: header.aiib.crop, rawClass, skeletonIndex: aiibIndex, skeletonSegment, segmentSkeletonVoxels },
     sourceSha256: header.sourceSha256,
     timings: header.timings,
   };
@@ -164,6 +193,9 @@ export function preparedSummary(gold: PreparedGold): object {
     segments: gold.segmentCount,
     branches_total: b.officialCount,
     trachea: b.trachea,
+    aiib_segments: gold.segmentCount,
+    aiib_skeleton_voxels: gold.aiib.skeletonIndex.length,
+    aiib_raw_label_differs: gold.aiib.rawClass !== null,
     source_sha256: gold.sourceSha256,
     timings: gold.timings,
     branches: Array.from({ length: b.count }, (_, n) => ({

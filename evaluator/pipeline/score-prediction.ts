@@ -2,6 +2,9 @@
  * Scoring one prediction against a prepared gold standard (SPEC §2): binarise (> 0) → largest 6-connected
  * component L → one pass over L's voxels counting |L ∩ G|, |L ∩ S| and each branch's skeleton voxels in L →
  * official metrics, per-generation detection and leakage. Cost: one linear scan of the prediction plus O(|L|).
+ *
+ * `scoreSuites` scores the suites a phase asks for (ATM'22, AIIB23 or both) from one binarisation and one
+ * largest-component search of the prediction; `scorePrediction` is ATM'22 alone.
  */
 import { EvaluatorError } from '../errors.ts';
 import { geometryMismatches } from '../io/check-geometry.ts';
@@ -15,8 +18,11 @@ import {
   type OfficialMetrics,
   type UnroundedMetrics,
 } from '../metrics/atm22-metrics.ts';
+import { detectedLength, rankOf } from '../kernels/centreline-length.ts';
 import { leakageRuns } from './leakage-runs.ts';
+import { stepsOf, voxelVolumeMm3, type PhysicalMeasures } from './physical-measures.ts';
 import { ON_SKELETON, scanVoxels, type PreparedGold } from './prepared-gold.ts';
+import { scoreAiib23, type Aiib23Score } from './score-aiib23.ts';
 import { StageClock, type StageTiming } from './stages.ts';
 import type { Shape3 } from '../volume/shape.ts';
 
@@ -26,7 +32,7 @@ export interface GenerationDetection {
   readonly detected: number;
 }
 
-export interface CaseScore extends OfficialMetrics {
+export interface CaseScore extends OfficialMetrics, PhysicalMeasures {
   readonly branches_total: number;
   readonly branches_detected: number;
   readonly skeleton_voxels: number;
@@ -58,6 +64,7 @@ function overlapCounts(gold: PreparedGold, lcc: RunSet) {
   const [o0, o1, o2] = crop.origin;
   const ny = gold.geometry.size[1];
   const inPred = new Int32Array(gold.branches.count + 1);
+  const onSkeleton = new Uint8Array(gold.skeletonIndex.length);
   let intersection = 0;
   let skeletonInPred = 0;
   for (let r = 0; r < lcc.count; r++) {
@@ -76,10 +83,11 @@ function overlapCounts(gold: PreparedGold, lcc: RunSet) {
       if (c === ON_SKELETON) {
         skeletonInPred++;
         inPred[branch[v]]++;
+        onSkeleton[rankOf(gold.skeletonIndex, v)] = 1;
       }
     }
   }
-  return { intersection, skeletonInPred, inPred };
+  return { intersection, skeletonInPred, inPred, onSkeleton };
 }
 
 /** The number of 6-connected pieces the leakage (L outside G) forms. */
@@ -94,16 +102,44 @@ export function checkPredictionGeometry(gold: PreparedGold, prediction: ImageVol
   }
 }
 
-export async function scorePrediction(gold: PreparedGold, prediction: ImageVolume, name = 'prediction'): Promise<CaseScore> {
+export type EvaluatorSuite = 'atm22' | 'aiib23';
+export const EVALUATOR_SUITES: readonly EvaluatorSuite[] = ['atm22', 'aiib23'];
+
+export interface SuiteScores {
+  readonly atm22?: CaseScore;
+  readonly aiib23?: Aiib23Score;
+  /** Every stage of the run, shared ones (binarise, largest-component) once. */
+  readonly timings: StageTiming[];
+}
+
+/** Scores one prediction with each suite asked for, sharing the binarisation and the largest component. */
+export async function scoreSuites(
+  gold: PreparedGold,
+  prediction: ImageVolume,
+  suites: readonly EvaluatorSuite[],
+  name = 'prediction',
+): Promise<SuiteScores> {
   const clock = new StageClock();
   checkPredictionGeometry(gold, prediction, name);
   const [nx, ny, nz] = prediction.size;
   const fileShape: Shape3 = [nz, ny, nx];
   const runs = await clock.run('binarise', () => foregroundRuns(prediction.data as ArrayLike<number>, fileShape));
   const lcc = await clock.run('largest-component', () => largestComponentRuns(runs, fileShape));
+  const atm22 = suites.includes('atm22') ? await atm22Score(gold, runs, lcc, fileShape, clock) : undefined;
+  const aiib23 = suites.includes('aiib23') ? await clock.run('aiib23', () => scoreAiib23(gold, runs, lcc, fileShape)) : undefined;
+  if (atm22) (atm22 as { timings: StageTiming[] }).timings = clock.timings;
+  return { atm22, aiib23, timings: clock.timings };
+}
+
+export async function scorePrediction(gold: PreparedGold, prediction: ImageVolume, name = 'prediction'): Promise<CaseScore> {
+  return (await scoreSuites(gold, prediction, ['atm22'], name)).atm22!;
+}
+
+async function atm22Score(gold: PreparedGold, runs: RunSet, lcc: RunSet, fileShape: Shape3, clock: StageClock): Promise<CaseScore> {
   const overlap = await clock.run('overlap', () => overlapCounts(gold, lcc));
   const leakComponents = await clock.run('leakage', () => leakageComponents(gold, lcc, fileShape));
   const { branches } = gold;
+  const steps = stepsOf(gold.skeletonIndex, gold.crop, gold.geometry);
   const total = branches.officialCount;
   const flags: number[] = [];
   const inPredPerBranch: number[] = [];
@@ -150,6 +186,9 @@ export async function scorePrediction(gold: PreparedGold, prediction: ImageVolum
     outside_lcc_voxels: runs.voxels - lcc.voxels,
     branch_detected: flags,
     branch_skeleton_in_pred: inPredPerBranch,
+    centreline_length_mm: steps.total,
+    centreline_detected_mm: detectedLength(steps, overlap.onSkeleton),
+    leakage_volume_mm3: (lcc.voxels - overlap.intersection) * voxelVolumeMm3(gold.geometry),
     timings: clock.timings,
   };
 }

@@ -29,7 +29,7 @@ export const DEMO_BASELINE_TEAM: DemoTeam = {
   name: 'Carina Baseline',
   email: 'baseline-model@demo.carina.local',
   displayName: 'Carina Baseline',
-  submissions: { validation: [], test: [] },
+  submissions: { validation: [], test: [], aiib: [] },
 };
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -50,6 +50,7 @@ export function demoModelPhaseFields(now: Date): PhaseFields {
     modelMemoryLimitMb: 2048,
     ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
     leaderboardPick: 'best',
+    metricSuites: ['atm22'],
   };
 }
 

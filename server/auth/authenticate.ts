@@ -33,14 +33,19 @@ export function readCookie(req: Request, name: string): string | undefined {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined; // malformed percent-encoding (`carina_session=%`): no session, never a 500
+    }
   }
   return undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes that do not act on the session, so a stale cookie must not block them. */
-const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/auth/register']);
+const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/verify', '/api/auth/verify/resend', '/api/auth/password/forgot', '/api/auth/password/reset']);
 
 export function authenticate(db: Pool): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
@@ -73,6 +78,17 @@ export function authenticate(db: Pool): RequestHandler {
       next(error);
     }
   };
+}
+
+/**
+ * The signed-in user whose address is verified: joining or creating a team, submitting and organising need it
+ * (a 403 EMAIL_NOT_VERIFIED says how to get there).
+ */
+export function requireVerified(user: UserRow): UserRow {
+  if (user.email_verified_at === null) {
+    throw new AppError('EMAIL_NOT_VERIFIED', `verify ${user.email} first: open the link mailed to it, or ask for a new one (POST /api/auth/verify/resend)`);
+  }
+  return user;
 }
 
 /** The signed-in user, or a 401. */

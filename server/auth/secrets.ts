@@ -28,3 +28,15 @@ export async function verifyPassword(stored: string, password: string): Promise<
     return false;
   }
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * The same work as checking a real password, for an address with no account: log-in then takes as long either way
+ * and cannot tell who has an account. Always false.
+ */
+export async function dummyPasswordCheck(password: string): Promise<boolean> {
+  dummyHash ??= hashPassword(randomToken());
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

@@ -9,7 +9,7 @@ import { teamOfUser } from './lookups.ts';
 import type { ChallengeRow, TeamRow } from './rows.ts';
 
 export async function isOrganiser(db: Pool, challengeId: number, user: UserRow | undefined): Promise<boolean> {
-  if (!user) return false;
+  if (!user || user.email_verified_at === null) return false; // an unverified address never organises
   if (user.is_admin) return true;
   const result = await db.query('select 1 from challenge_organisers where challenge_id = $1 and user_id = $2', [challengeId, user.id]);
   return (result.rowCount ?? 0) > 0;

@@ -7,7 +7,7 @@ import type { Queryable } from './queryable.ts';
 export interface AuditEntryFields {
   actorId: number;
   action: string;
-  targetType: 'challenge' | 'phase' | 'case' | 'gold_standard' | 'team';
+  targetType: 'challenge' | 'phase' | 'case' | 'gold_standard' | 'team' | 'release';
   targetId: number;
   reason?: string | null;
   details?: unknown;

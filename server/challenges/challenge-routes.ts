@@ -1,10 +1,15 @@
-/** /api/challenges: create (platform admins), list and show (public), change and add organisers (organisers). */
+/**
+ * /api/challenges: create (platform admins), list and show (public), change and invite co-organisers (organisers);
+ * /api/invitations: the invitations to the caller's verified address, and accepting one.
+ */
 import { Router, type Request, type Response } from 'express';
 import { AgreementBody, ChallengeChangesBody, NewChallengeBody, OrganiserBody } from '../../contract/challenges.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { listChallenges } from './challenge-store.ts';
-import { acceptAgreement, addOrganiser, changeChallenge, challengeDetail, createChallenge, organiserView } from './challenge-service.ts';
+import { acceptAgreement, changeChallenge, challengeDetail, createChallenge } from './challenge-service.ts';
+import { acceptInvitation, invitationsOf, inviteOrganiser } from './organiser-invitations.ts';
+import { idParam } from '../http/path-id.ts';
 import { challengeView } from './views.ts';
 
 export function challengeRoutes(deps: AppDeps): Router {
@@ -35,8 +40,17 @@ export function challengeRoutes(deps: AppDeps): Router {
   router.post('/api/challenges/:slug/organisers', async (req: Request, res: Response) => {
     const user = requireUser(req);
     const { email } = OrganiserBody.parse(req.body ?? {});
-    const organisers = await addOrganiser(deps, user, String(req.params.slug), email);
-    res.status(201).json({ organisers: organisers.map(organiserView) });
+    const invited = await inviteOrganiser(deps, user, String(req.params.slug), email);
+    res.status(202).json({ invitedEmail: invited.invitedEmail, expiresAt: invited.expiresAt.toISOString() });
+  });
+
+  router.get('/api/invitations', async (req: Request, res: Response) => {
+    res.json({ invitations: await invitationsOf(deps, requireUser(req)) });
+  });
+
+  router.post('/api/invitations/:id/accept', async (req: Request, res: Response) => {
+    const user = requireUser(req);
+    res.json({ challengeSlug: await acceptInvitation(deps, user, idParam(req.params.id, 'invitation')) });
   });
 
   router.post('/api/challenges/:slug/agreement', async (req: Request, res: Response) => {

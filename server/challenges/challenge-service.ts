@@ -1,7 +1,7 @@
-/** Challenges: creation by platform admins, changes and co-organisers by organisers, the public detail view. */
+/** Challenges: creation by platform admins, changes by organisers, the public detail view (co-organisers: organiser-invitations.ts). */
 import type { ChallengeDetail, Organiser } from '../../contract/challenges.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { findUserByEmail, type UserRow } from '../auth/store.ts';
+import type { UserRow } from '../auth/store.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { insertAuditEntry } from './audit-entry.ts';
@@ -49,26 +49,6 @@ export async function changeChallenge(
     });
     return updated;
   });
-}
-
-export async function addOrganiser(deps: AppDeps, user: UserRow, slug: string, email: string): Promise<OrganiserRow[]> {
-  const challenge = await challengeBySlug(deps.db, slug);
-  await requireOrganiser(deps.db, challenge.id, user);
-  const organiser = await findUserByEmail(deps.db, email);
-  if (!organiser) throw new AppError('NOT_FOUND', `no account for ${email}; ask them to register first`);
-  await inTransaction(deps.db, async (client) => {
-    if (!(await insertOrganiser(client, challenge.id, organiser.id))) {
-      throw new AppError('CONFLICT', `${email} is an organiser of "${slug}" already`);
-    }
-    await insertAuditEntry(client, {
-      actorId: user.id,
-      action: 'challenge.add_organiser',
-      targetType: 'challenge',
-      targetId: challenge.id,
-      details: { userId: organiser.id, email: organiser.email },
-    });
-  });
-  return listOrganisers(deps.db, challenge.id);
 }
 
 export async function acceptAgreement(deps: AppDeps, user: UserRow, slug: string): Promise<Date> {

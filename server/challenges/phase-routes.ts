@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
+import { enqueueRankUncertainty } from '../jobs/enqueue.ts';
 import { idParam } from './params.ts';
 import { newPhaseInput, phaseChangesInput } from './phase-input.ts';
 import { changePhase, createPhase, phaseDetail } from './phase-service.ts';
@@ -21,6 +22,8 @@ export function phaseRoutes(deps: AppDeps): Router {
     const user = requireUser(req);
     const changes = phaseChangesInput.parse(req.body ?? {});
     const phase = await changePhase(deps, user, idParam(req.params.id, 'phase'), changes);
+    // another scheme or pick orders the leaderboard differently: its rank intervals are recomputed
+    if (changes.ranking || changes.leaderboardPick) await enqueueRankUncertainty(deps.queue, phase.id);
     const { caseNames } = await phaseDetail(deps, phase.id);
     res.json({ phase: phaseView(phase, caseNames.length) });
   });

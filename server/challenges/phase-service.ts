@@ -9,7 +9,9 @@ import { challengeById, challengeBySlug, phaseById } from './lookups.ts';
 import type { PhaseRow } from './rows.ts';
 import { casesOfPhase } from './case-store.ts';
 import type { PhaseChanges, PhaseFields } from './phase-input.ts';
-import { insertPhase, phaseHasSubmissions, updatePhase } from './phase-store.ts';
+import { insertPhase, phaseHasResults, phaseHasSubmissions, updatePhase } from './phase-store.ts';
+import { unknownSuites } from '../../contract/phases.ts';
+import { SUITE_IDS } from '../../contract/metric-suites.ts';
 import { isUniqueViolation } from './pg-errors.ts';
 
 const nameTaken = (name: string, challenge: { slug: string }) =>
@@ -24,9 +26,21 @@ function refuseInspectionOfModelPhase(fields: PhaseFields): void {
   }
 }
 
+/** 422 for a suite name no suite has (the contract checks the shape; the catalogue is contract/metric-suites.ts). */
+function checkSuites(suites: readonly string[] | undefined): void {
+  const unknown = unknownSuites(suites ?? []);
+  if (unknown.length) {
+    const message = `metricSuites: unknown suite ${unknown.map((s) => `"${s}"`).join(', ')}; known suites: ${SUITE_IDS.join(', ')}`;
+    throw new AppError('VALIDATION_FAILED', message, [{ field: 'metricSuites', message }]);
+  }
+}
+
+const sameSuites = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+
 export async function createPhase(deps: AppDeps, user: UserRow, slug: string, fields: PhaseFields): Promise<PhaseRow> {
   const challenge = await challengeBySlug(deps.db, slug);
   await requireOrganiser(deps.db, challenge.id, user);
+  checkSuites(fields.metricSuites);
   refuseInspectionOfModelPhase(fields);
   try {
     return await inTransaction(deps.db, async (client) => {
@@ -56,6 +70,7 @@ function storedFields(phase: PhaseRow): PhaseFields {
     modelTimeLimitS: phase.model_time_limit_s,
     modelMemoryLimitMb: phase.model_memory_limit_mb,
     resultsVisibility: phase.results_visibility,
+    metricSuites: phase.metric_suites,
   };
 }
 
@@ -63,6 +78,15 @@ function storedFields(phase: PhaseRow): PhaseFields {
 export async function changePhase(deps: AppDeps, user: UserRow, phaseId: number, changes: PhaseChanges): Promise<PhaseRow> {
   const phase = await phaseById(deps.db, phaseId);
   await requireOrganiser(deps.db, phase.challenge_id, user);
+  checkSuites(changes.metricSuites);
+  if (changes.metricSuites && !sameSuites(changes.metricSuites, phase.metric_suites) && (await phaseHasResults(deps.db, phase.id))) {
+    throw new AppError(
+      'CONFLICT',
+      `phase "${phase.name}" has published results scored with ${phase.metric_suites.join(', ')}; change its suites through a ` +
+        `re-evaluation run: POST /api/phases/${phase.id}/reevaluate with {"reason": …, "metricSuites": ${JSON.stringify(changes.metricSuites)}}, ` +
+        `review the run's diff, then publish it (POST /api/runs/:id/publish)`,
+    );
+  }
   const merged: PhaseFields = { ...storedFields(phase), ...stripUndefined(changes) };
   if (merged.closesAt <= merged.opensAt) {
     throw new AppError(

@@ -58,17 +58,41 @@ export function resultsWithheld(phase: PhaseResultRules, now = new Date()): { vi
 export const TEAM_VISIBLE_METRICS: ReadonlySet<string> = new Set<string>([
   ...AGGREGATED_METRICS,
   ...Object.values(METRIC_SUITES).flatMap((suite) => suite.metrics.map((m) => m.name)),
+  'suites',
   'unrounded',
   'empty',
   'pred_voxels',
+  'leakage_volume_mm3',
   'pred_lcc_voxels',
   'outside_lcc_voxels',
   'leakage_voxels',
   'leakage_components',
 ]);
 
+/** Of AIIB23's extras (under `aiib23`), the prediction-side ones: not the raw label's counts nor its skeleton. */
+const TEAM_VISIBLE_AIIB: ReadonlySet<string> = new Set<string>([
+  'IoU',
+  'DLR',
+  'DBR',
+  'Precision',
+  'Leakage',
+  'component_voxels',
+  'pred_voxels',
+  'aiib_component',
+  'aiib_fallback',
+  'empty',
+  'leakage_voxels',
+  'leakage_components',
+  'leakage_volume_mm3',
+]);
+
 export function teamVisibleMetrics(metrics: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
+  const shown: Record<string, unknown> = Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
+  const aiib = metrics.aiib23;
+  if (aiib && typeof aiib === 'object') {
+    shown.aiib23 = Object.fromEntries(Object.entries(aiib).filter(([key]) => TEAM_VISIBLE_AIIB.has(key)));
+  }
+  return shown;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Rows of a challenge, its phases and its teams, as the database returns them (migrations/0002, 0003, …). */
 import type { ResultsVisibility } from '../../contract/phases.ts';
+import type { SuiteId } from '../../contract/metric-suites.ts';
 import type { RankingScheme } from './ranking-scheme.ts';
 
 export interface ChallengeRow {
@@ -33,6 +34,8 @@ export interface PhaseRow {
   model_memory_limit_mb: number;
   ranking: RankingScheme;
   leaderboard_pick: 'best' | 'latest';
+  /** The metric suites the phase scores with, first one first (migrations/0012_metric_suites.sql). */
+  metric_suites: SuiteId[];
   created_at: Date;
 }
 

@@ -45,6 +45,7 @@ export function phaseView(phase: PhaseRow, caseCount: number): Phase {
       : {}),
     ranking: phase.ranking,
     leaderboardPick: phase.leaderboard_pick,
+    metricSuites: phase.metric_suites,
     caseCount,
   };
 }

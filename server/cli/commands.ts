@@ -4,6 +4,7 @@
  *   carina submit --phase ID --token T [--url URL] [--note TEXT] FILE...
  *   carina status ID --token T [--url URL] [--wait]
  *   carina leaderboard PHASE [--url URL] [--json]
+ *   carina download (--phase N | --release ID) --token T --out DIR [--url URL]
  *
  * Files are streamed from disk as multipart/form-data (field `files`); when one is 64 MiB or more
  * (`--resumable-over BYTES`), every file goes as a resumable tus upload instead, resumed after a dropped
@@ -12,12 +13,13 @@
  * server's error code and message on stderr); 1 the server failed or could not be reached.
  */
 import { openAsBlob, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiFailure, callApi, type FetchFunction } from './api-client.ts';
 import { leaderboardTable, type LeaderboardReply } from './leaderboard-table.ts';
 import { RESUMABLE_OVER_BYTES } from '../../contract/uploads/resume-plan.ts';
 import { deleteUpload, uploadResumable } from './resumable-upload.ts';
+import { downloadReleases, releasesToFetch } from './release-download.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -159,6 +161,33 @@ async function leaderboard(io: ClientIo, args: string[]): Promise<number> {
   return 0;
 }
 
+/** `carina download`: every file of a release (into DIR) or of each release of a phase (into DIR/<name>-v<version>). */
+async function download(io: ClientIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { phase: { type: 'string' }, release: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' }, url: { type: 'string' } },
+  });
+  if (positionals.length) throw new BadArguments(`unexpected "${positionals[0]}": carina download (--phase N | --release ID) --token T --out DIR`);
+  if ((values.phase === undefined) === (values.release === undefined)) throw new BadArguments('give either --phase N or --release ID');
+  if (!values.out) throw new BadArguments('give the folder to download into with --out DIR');
+  const token = tokenOf(io, values.token);
+  const baseUrl = values.url ?? DEFAULT_URL;
+  const choice = values.release !== undefined ? { release: positiveId(values.release, '--release') } : { phase: positiveId(values.phase, '--phase') };
+  const releases = await releasesToFetch(io.fetch, baseUrl, token, choice);
+  const refused = releases.filter((r) => !r.access.allowed);
+  for (const r of refused) io.stderr(`carina: release "${r.name}": ${r.access.reason}\n`);
+  const folderOf = (r: (typeof releases)[number]) => (choice.release !== undefined ? values.out! : join(values.out!, `${r.name}-v${r.version}`.replace(/[^A-Za-z0-9_.() -]/g, '_')));
+  const targets = releases.filter((r) => r.access.allowed).map((release) => ({ release, dir: folderOf(release) }));
+  const summary = await downloadReleases({ fetch: io.fetch, stderr: io.stderr, retryDelayMs: io.retryDelayMs }, baseUrl, token, targets);
+  printJson(io, { downloaded: summary.downloaded, skipped: summary.skipped, failed: summary.failed, refused: refused.map((r) => ({ release: r.name, reason: r.access.reason })) });
+  if (summary.failed.length || refused.length) {
+    io.stderr(`carina: ${summary.failed.length} file(s) failed${summary.failed.length ? `: ${summary.failed.map((f) => f.name).join(', ')}` : ''}${refused.length ? `; ${refused.length} release(s) refused` : ''}\n`);
+    return 1;
+  }
+  return 0;
+}
+
 function describeDetails(details: unknown): string {
   if (!Array.isArray(details)) return '';
   return details.map((d) => `  - ${typeof d === 'string' ? d : JSON.stringify(d)}\n`).join('');
@@ -184,7 +213,7 @@ function guarded(io: ClientIo, run: (io: ClientIo, args: string[]) => Promise<nu
 }
 
 export function makeClientCommands(io: ClientIo): Record<string, (args: string[]) => Promise<number>> {
-  return { submit: guarded(io, submit), status: guarded(io, status), leaderboard: guarded(io, leaderboard) };
+  return { submit: guarded(io, submit), status: guarded(io, status), leaderboard: guarded(io, leaderboard), download: guarded(io, download) };
 }
 
 /** The commands on the real terminal and network, for bin/carina-main.ts. */

@@ -5,6 +5,7 @@
  * many files, how large each (masks: from the case grids, case-grid-limits.ts).
  */
 import type { AppDeps } from '../app-deps.ts';
+import { requireVerified } from '../auth/authenticate.ts';
 import type { UserRow } from '../auth/store.ts';
 import { requireActiveTeam } from '../challenges/access.ts';
 import { challengeById, phaseById } from '../challenges/lookups.ts';
@@ -60,6 +61,7 @@ export async function intakeTargetOf(deps: AppDeps, phase: PhaseRow, team: TeamR
  * takes (masks or a model); without it, whatever the phase takes (resumable uploads serve both).
  */
 export async function openIntakeTarget(deps: AppDeps, phaseId: number, user: UserRow, kind?: IntakeKind): Promise<IntakeTarget> {
+  requireVerified(user);
   const phase = await phaseById(deps.db, phaseId);
   const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
   requireOpenPhase(phase, kind ?? phase.kind);

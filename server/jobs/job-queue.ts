@@ -4,7 +4,8 @@
  * - `prepare-gold` {goldStandardId}: prepare a gold standard once and cache it;
  * - `evaluate-case` {evaluationId}: score one (submission, case);
  * - `run-model` {modelRunId}: run a model submission on one case, then enqueue that case's `evaluate-case`;
- * - `build-viewer` {evaluationId}: a scored case's viewer artefacts, when the worker has nothing to score.
+ * - `build-viewer` {evaluationId}: a scored case's viewer artefacts, when the worker has nothing to score;
+ * - `rank-uncertainty` {phaseId}: a phase's bootstrap rank intervals, cached for the leaderboard.
  * Retries, time-out (expiry) and the failed state are pg-boss's; Carina's own tables keep the status and reason
  * people see (status-writer.ts). Jobs are sent through enqueue.ts.
  */
@@ -22,6 +23,8 @@ export const QUEUE_NAMES = {
   runModelDead: 'run-model-dead',
   /** Low priority: viewer artefacts of a scored case (a failure is logged, never retried: the view builds them). */
   buildViewer: 'build-viewer',
+  /** A phase's leaderboard rank intervals (server/leaderboards/uncertainty.ts); one per phase waits at a time. */
+  rankUncertainty: 'rank-uncertainty',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -33,6 +36,7 @@ export interface JobPayloads {
   'run-model': { modelRunId: number };
   'run-model-dead': { modelRunId: number };
   'build-viewer': { evaluationId: number };
+  'rank-uncertainty': { phaseId: number };
 }
 
 /** A model run may take its phase's whole time limit per case (at most 4 h, migrations/0008), plus start-up. */
@@ -80,7 +84,7 @@ export async function startJobQueue(connectionString: string, options: QueueOpti
   };
   const expiryOf = (queue: QueueName) => (queue === QUEUE_NAMES.runModel ? Math.max(options.timeoutS, RUN_MODEL_EXPIRY_S) : options.timeoutS);
   let stopping = false;
-  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.runModelDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel, QUEUE_NAMES.buildViewer]) {
+  for (const name of [QUEUE_NAMES.prepareGoldDead, QUEUE_NAMES.evaluateCaseDead, QUEUE_NAMES.runModelDead, QUEUE_NAMES.prepareGold, QUEUE_NAMES.evaluateCase, QUEUE_NAMES.runModel, QUEUE_NAMES.buildViewer, QUEUE_NAMES.rankUncertainty]) {
     const settings = {
       name,
       retryLimit: options.retries,

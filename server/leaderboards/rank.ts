@@ -10,9 +10,16 @@
  *   ("1224"): a tie on the rounded mean is broken by the unrounded mean, and only entries equal on both share the
  *   better rank. Score = the average of those ranks, lower is better; ties go to the earlier submission. A team's
  *   best submission under this scheme is the one with the best average rank among all eligible submissions.
+ * - Case-based schemes ('aggregate-then-rank', 'rank-then-aggregate', 'test-then-rank'): ranking/schemes.ts over
+ *   the submissions' per-case scores (`caseMetrics`); ties share the better rank (the order among tied entries is
+ *   the earlier submission first); a case an entry lacks, or whose value is not a number, takes the worst value of
+ *   its metric and is counted in `imputedCases`.
  */
-import { AGGREGATED_METRICS, type AggregatedMetric, type SubmissionAggregate } from '../jobs/submission-aggregate.ts';
-import type { RankedMetric, RankingScheme } from '../challenges/ranking-scheme.ts';
+import { rankScheme } from '../../ranking/schemes.ts';
+import { type AggregatedMetric, type SubmissionAggregate } from '../jobs/submission-aggregate.ts';
+import { isCaseBased, schemeSpecOf, type CaseBasedScheme, type RankingScheme } from '../challenges/ranking-scheme.ts';
+import { metricTableOf } from './case-table.ts';
+import { STORED_METRIC_NAMES } from '../../contract/common.ts';
 
 export type LeaderboardPick = 'best' | 'latest';
 
@@ -24,14 +31,18 @@ export interface RankableSubmission {
   hidden: boolean;
   disqualified: boolean;
   aggregate: SubmissionAggregate | null;
+  /** Case-based schemes only: case name → the stored metrics of the published evaluation (null: failed). */
+  caseMetrics?: Record<string, Record<string, unknown> | null>;
 }
 
 export interface RankedEntry<S extends RankableSubmission = RankableSubmission> {
   rank: number;
   /** weighted: the weighted sum (higher is better); mean-rank: the average rank (lower is better). */
   score: number;
-  /** mean-rank only: the entry's rank on each ranked metric. */
-  metricRanks?: Partial<Record<RankedMetric, number>>;
+  /** mean-rank and case-based schemes: the entry's rank on each ranked metric. */
+  metricRanks?: Record<string, number>;
+  /** Case-based schemes: cases that were missing or failed and took the worst value of their metric. */
+  imputedCases?: number;
   submission: S;
 }
 
@@ -55,8 +66,10 @@ export function isEligible(s: RankableSubmission): boolean {
   return s.status === 'done' && !s.hidden && !s.disqualified && s.aggregate !== null;
 }
 
+// any suite's metric may carry a weight (AIIB23 phases: issue 13); the rank helper (issue 12) generalises the rest
 function weightsOf(scheme: Extract<RankingScheme, { scheme: 'weighted' }>): Array<[AggregatedMetric, number]> {
-  return AGGREGATED_METRICS.filter((m) => typeof scheme.weights[m] === 'number' && scheme.weights[m] !== 0).map((m) => [m, scheme.weights[m] as number]);
+  const weights = scheme.weights as Record<string, number | undefined>;
+  return STORED_METRIC_NAMES.filter((m) => typeof weights[m] === 'number' && weights[m] !== 0).map((m) => [m as AggregatedMetric, weights[m] as number]);
 }
 
 export function weightedScore(scheme: Extract<RankingScheme, { scheme: 'weighted' }>, values: Record<AggregatedMetric, number>): number {
@@ -89,10 +102,10 @@ export function competitionRanks(entries: RankableSubmission[], metric: Aggregat
 }
 
 function rankMeanRank<S extends RankableSubmission>(scheme: Extract<RankingScheme, { scheme: 'mean-rank' }>, entries: S[]): RankedEntry<S>[] {
-  const metrics = scheme.metrics.filter((m) => (AGGREGATED_METRICS as readonly string[]).includes(m));
+  const metrics = scheme.metrics.filter((m) => (STORED_METRIC_NAMES as readonly string[]).includes(m));
   const perMetric = metrics.map((m) => competitionRanks(entries, m));
   const scored = entries.map((s, i) => {
-    const metricRanks: Partial<Record<RankedMetric, number>> = {};
+    const metricRanks: Record<string, number> = {};
     metrics.forEach((m, k) => (metricRanks[m] = perMetric[k][i]));
     const score = metrics.length ? perMetric.reduce((sum, ranks) => sum + ranks[i], 0) / metrics.length : 0;
     return { s, score, metricRanks };
@@ -101,8 +114,21 @@ function rankMeanRank<S extends RankableSubmission>(scheme: Extract<RankingSchem
   return scored.map((x, i) => ({ rank: i + 1, score: x.score, metricRanks: x.metricRanks, submission: x.s }));
 }
 
+function rankCaseBased<S extends RankableSubmission>(scheme: CaseBasedScheme, entries: S[]): RankedEntry<S>[] {
+  if (entries.length === 0) return [];
+  const spec = schemeSpecOf(scheme);
+  const result = rankScheme(spec, metricTableOf(entries, spec.metrics.map((m) => m.name)));
+  const order = entries.map((_, i) => i).sort((i, j) => result.ranks[i] - result.ranks[j] || earlierFirst(entries[i], entries[j]));
+  return order.map((i) => {
+    const metricRanks: Record<string, number> = {};
+    for (const [name, ranks] of Object.entries(result.metricRanks)) metricRanks[name] = ranks[i];
+    return { rank: result.ranks[i], score: result.scores[i], metricRanks, imputedCases: result.imputed[i], submission: entries[i] };
+  });
+}
+
 /** Orders the given entries (assumed eligible, one per team or not) by the scheme. */
 export function rankEntries<S extends RankableSubmission>(scheme: RankingScheme, entries: S[]): RankedEntry<S>[] {
+  if (isCaseBased(scheme)) return rankCaseBased(scheme, entries);
   return scheme.scheme === 'mean-rank' ? rankMeanRank(scheme, entries) : rankWeighted(scheme, entries);
 }
 
@@ -136,13 +162,30 @@ function listMetrics(metrics: string[]): string {
 
 function pickSentence(scheme: RankingScheme, pick: LeaderboardPick): string {
   if (pick === 'latest') return "Each team's latest evaluated submission counts.";
+  if (isCaseBased(scheme)) return "Each team's best submission counts: the one ranked first among all its evaluated submissions.";
   return scheme.scheme === 'weighted'
     ? "Each team's best submission by this score counts."
     : "Each team's best submission counts: the one with the best average rank among all evaluated submissions.";
 }
 
 /** One or two sentences that say how the leaderboard is ordered; returned with it. */
+function caseBasedExplanation(scheme: CaseBasedScheme): string {
+  const metrics = schemeSpecOf(scheme).metrics.map((m) => `${m.name} (${m.direction} is better${m.weight !== 1 ? `, weight ${m.weight}` : ''})`);
+  const per =
+    scheme.scheme === 'aggregate-then-rank'
+      ? `Teams are ranked on each of ${listMetrics(metrics)} by their ${scheme.aggregate} over the cases`
+      : scheme.scheme === 'rank-then-aggregate'
+        ? `Teams are ranked on every case on each of ${listMetrics(metrics)}, then by their mean rank over the cases`
+        : `Teams are ranked on each of ${listMetrics(metrics)} by the share of the other teams they beat significantly (one-sided paired Wilcoxon signed-rank test, p ≤ 0.05)`;
+  const combine = metrics.length > 1 ? ', then ordered by the weighted mean of those ranks (lower is better)' : '';
+  return (
+    `${per}${combine}. Ties share the better rank (1-2-2-4). A case that is missing or failed counts with the worst value ` +
+    `of its metric in the phase (the number of such cases is shown per entry).`
+  );
+}
+
 export function rankingExplanation(scheme: RankingScheme, pick: LeaderboardPick = 'best'): string {
+  if (isCaseBased(scheme)) return `${caseBasedExplanation(scheme)} ${pickSentence(scheme, pick)}`;
   if (scheme.scheme === 'weighted') {
     const terms = weightsOf(scheme).map(([m, w]) => `${w} × ${m}`).join(' + ');
     return (

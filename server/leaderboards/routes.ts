@@ -12,6 +12,7 @@ import { resultsWithheld } from '../challenges/results-visibility.ts';
 import { phaseById } from '../challenges/lookups.ts';
 import { idParam } from '../http/path-id.ts';
 import { leaderboardOf, phaseLeaderboard } from './leaderboard.ts';
+import { uncertaintyVisible } from './uncertainty-visibility.ts';
 
 export function leaderboardsRouter(deps: AppDeps): Router {
   const router = Router();
@@ -21,8 +22,9 @@ export function leaderboardsRouter(deps: AppDeps): Router {
     const user = all ? requireUser(req) : undefined;
     const phase = await phaseById(deps.db, idParam(req.params.id, 'phase'));
     if (user) await requireOrganiser(deps.db, phase.challenge_id, user);
-    const withheld = all || (await isOrganiser(deps.db, phase.challenge_id, req.auth?.user)) ? null : resultsWithheld(phase);
-    res.json(withheld ? { ...leaderboardOf(phase, []), withheld } : await phaseLeaderboard(deps.db, phase, all));
+    const organiser = Boolean(user) || (await isOrganiser(deps.db, phase.challenge_id, req.auth?.user));
+    const withheld = organiser ? null : resultsWithheld(phase);
+    res.json(withheld ? { ...leaderboardOf(phase, []), withheld } : await phaseLeaderboard(deps.db, phase, all, uncertaintyVisible(phase, organiser)));
   });
 
   return router;

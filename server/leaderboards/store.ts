@@ -59,3 +59,24 @@ export async function submissionsByIds(db: Pool | PoolClient, ids: number[]): Pr
   const result = await db.query<Row>(`${SELECT_SUBMISSIONS} where s.id = any($1::bigint[]) order by s.created_at, s.id`, [ids]);
   return result.rows.map(toLeaderboardSubmission);
 }
+
+/**
+ * Per-case metrics of the given submissions' published evaluations, keyed by submission id then case name
+ * (null for a case that is not done); the phase's case names, sorted, for the table's columns.
+ */
+export async function caseMetricsOf(
+  db: Pool | PoolClient,
+  phaseId: number,
+  submissionIds: readonly number[],
+): Promise<{ cases: string[]; bySubmission: Map<number, Record<string, Record<string, unknown> | null>> }> {
+  const cases = (await db.query<{ name: string }>('select name from cases where phase_id = $1 order by name', [phaseId])).rows.map((r) => r.name);
+  const rows = await db.query<{ submission_id: string; name: string; status: string; metrics: Record<string, unknown> | null }>(
+    `select e.submission_id, c.name, e.status, e.metrics
+       from evaluations e join cases c on c.id = e.case_id
+      where e.submission_id = any($1::bigint[]) and e.run_id is null`,
+    [submissionIds],
+  );
+  const bySubmission = new Map<number, Record<string, Record<string, unknown> | null>>(submissionIds.map((id) => [id, {}]));
+  for (const r of rows.rows) bySubmission.get(Number(r.submission_id))![r.name] = r.status === 'done' ? r.metrics : null;
+  return { cases, bySubmission };
+}

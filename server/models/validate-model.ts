@@ -3,6 +3,7 @@
  * (sandbox/validate-model-child.ts) under the phase's memory limit and a time limit, at most two at once per
  * server. The team's problems come back as one 422 naming the problem; a platform fault as 503 (try again).
  */
+import type { ModelSandboxSettings } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { ModelManifest } from './manifest.ts';
 import type { ModelLimits } from './model-store.ts';
@@ -14,6 +15,8 @@ const VALIDATE_SCRIPT = new URL('./sandbox/validate-model-child.ts', import.meta
 /** Loading a model and running one patch; a model slower than this on one patch has no place in a phase. */
 export const VALIDATION_TIMEOUT_S = 120;
 const CONCURRENT_VALIDATIONS = 2;
+/** The model's name inside the sandbox. */
+const MODEL_FILE = 'model.onnx';
 
 export const INSPECT_LIMITS: InspectLimits = { ...DEFAULT_INSPECT_LIMITS, maxOpset: 25 };
 
@@ -36,11 +39,13 @@ export interface ModelValidation extends ValidationReport {
   readonly peakMemoryMb: number;
 }
 
-export async function validateModel(modelPath: string, fileName: string, manifest: ModelManifest, limits: ModelLimits): Promise<ModelValidation> {
+export async function validateModel(sandbox: ModelSandboxSettings, modelPath: string, fileName: string, manifest: ModelManifest, limits: ModelLimits): Promise<ModelValidation> {
   const outcome = await slot(() =>
     runSandboxed<ValidateRequest, ValidationReport>(
       VALIDATE_SCRIPT,
-      { modelPath, manifest, limits: INSPECT_LIMITS },
+      sandbox,
+      { inputs: { [MODEL_FILE]: modelPath } },
+      (paths) => ({ modelPath: paths.inputs[MODEL_FILE], manifest, limits: INSPECT_LIMITS }),
       { timeoutMs: Math.min(VALIDATION_TIMEOUT_S, limits.timeLimitPerCaseS) * 1000, memoryMb: limits.memoryLimitPerCaseMb },
     ),
   );

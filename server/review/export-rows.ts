@@ -1,5 +1,10 @@
-/** SQL of the organisers' export: one row per (submission, case) of a phase with its published result. */
+/**
+ * SQL of the organisers' export: one row per (submission, case) of a phase with its published result. The metric
+ * columns are the phase's suites' (contract/metric-suites.ts, stored names), then each suite's counts, then the
+ * physical measures; an ATM'22 phase keeps the columns it always had, with the physical measures added.
+ */
 import { OFFICIAL_COUNT_KEYS, OFFICIAL_METRIC_KEYS } from '../../evaluator/index.ts';
+import { metricsOfSuites, type SuiteId } from '../../contract/metric-suites.ts';
 import type { Pool } from '../db/pool.ts';
 
 export const CASE_COUNT_KEYS = [
@@ -10,6 +15,55 @@ export const CASE_COUNT_KEYS = [
   'empty',
 ] as const;
 export const CASE_METRIC_KEYS = OFFICIAL_METRIC_KEYS;
+
+/**
+ * AIIB23's counts behind its ratios, kept under `aiib23` in the stored metrics; exported as `aiib23_<key>`
+ * (`aiib_component` and `aiib_fallback` keep their names).
+ */
+export const AIIB_COUNT_KEYS = [
+  'gold_voxels',
+  'component_voxels',
+  'intersection',
+  'skeleton_voxels',
+  'skeleton_in_pred',
+  'branches_total',
+  'branches_detected',
+  'leakage_voxels',
+  'leakage_components',
+  'aiib_component',
+  'aiib_fallback',
+  'empty',
+] as const;
+const aiibColumn = (key: string) => (key.startsWith('aiib_') ? key : `aiib23_${key}`);
+
+/** The physical measures of the phase's first suite. */
+export const PHYSICAL_KEYS = ['centreline_length_mm', 'centreline_detected_mm', 'leakage_volume_mm3'] as const;
+
+const HEAD_COLUMNS = [
+  'team_id',
+  'team',
+  'submission_id',
+  'submitted_at',
+  'submission_status',
+  'hidden',
+  'disqualified',
+  'leaderboard_rank',
+  'case',
+  'evaluation_status',
+] as const;
+const TAIL_COLUMNS = ['evaluator_version', 'pred_sha256', 'gold_sha256', 'gold_version', 'error_code', 'error_message'] as const;
+
+/** The columns of a phase's results table, for its suites. */
+export function resultColumns(suites: readonly SuiteId[]): string[] {
+  return [
+    ...HEAD_COLUMNS,
+    ...metricsOfSuites(suites).map((m) => m.name),
+    ...(suites.includes('atm22') ? CASE_COUNT_KEYS : []),
+    ...(suites.includes('aiib23') ? AIIB_COUNT_KEYS.map(aiibColumn) : []),
+    ...PHYSICAL_KEYS,
+    ...TAIL_COLUMNS,
+  ];
+}
 
 export const RESULT_COLUMNS = [
   'team_id',
@@ -35,7 +89,12 @@ export const RESULT_COLUMNS = [
 export type ResultRow = Record<(typeof RESULT_COLUMNS)[number], unknown>;
 
 /** Every published evaluation of the phase, ordered by team, submission and case. */
-export async function phaseResultRows(db: Pool, phaseId: number, rankOfSubmission: Map<number, number>): Promise<ResultRow[]> {
+export async function phaseResultRows(
+  db: Pool,
+  phaseId: number,
+  rankOfSubmission: Map<number, number>,
+  suites: readonly SuiteId[] = ['atm22'],
+): Promise<ResultRow[]> {
   const result = await db.query(
     `select t.id as team_id, t.name as team_name, s.id as submission_id, s.created_at, s.status as submission_status,
             s.hidden, s.disqualified, c.name as case_name, e.status, e.metrics - 'branch_detected' - 'branch_skeleton_in_pred' - 'per_generation' - 'unrounded' as metrics,
@@ -63,7 +122,12 @@ export async function phaseResultRows(db: Pool, phaseId: number, rankOfSubmissio
       case: r.case_name,
       evaluation_status: r.status,
     };
-    for (const key of [...CASE_METRIC_KEYS, ...CASE_COUNT_KEYS]) row[key] = metrics[key] ?? null;
+    const aiib = (metrics.aiib23 ?? {}) as Record<string, unknown>;
+    for (const m of metricsOfSuites(suites)) row[m.name] = metrics[m.name] ?? null;
+    if (suites.includes('atm22')) for (const key of CASE_COUNT_KEYS) row[key] = metrics[key] ?? null;
+    if (suites.includes('aiib23')) for (const key of AIIB_COUNT_KEYS) row[aiibColumn(key)] = aiib[key] ?? null;
+    const physical = suites[0] === 'aiib23' ? aiib : metrics;
+    for (const key of PHYSICAL_KEYS) row[key] = physical[key] ?? null;
     Object.assign(row, {
       evaluator_version: provenance.evaluatorVersion ?? null,
       pred_sha256: provenance.predSha256 ?? r.file_sha256 ?? null,

@@ -2,27 +2,31 @@
 import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool } from '../db/pool.ts';
 import { phaseLeaderboard, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
-import { AGGREGATED_METRICS } from '../jobs/submission-aggregate.ts';
+import { metricsOfSuites, type SuiteId } from '../../contract/metric-suites.ts';
 import { csvTable } from './csv.ts';
-import { phaseResultRows, RESULT_COLUMNS } from './export-rows.ts';
+import { phaseResultRows, resultColumns } from './export-rows.ts';
 
-export const LEADERBOARD_COLUMNS = [
-  'rank',
-  'team_id',
-  'team',
-  'submission_id',
-  'submitted_at',
-  'score',
-  ...AGGREGATED_METRICS.map((m) => `mean_${m}`),
-  ...AGGREGATED_METRICS.map((m) => `std_${m}`),
-  'cases',
-  'hidden',
-  'hidden_reason',
-  'disqualified',
-  'disqualified_reason',
-];
+/** The leaderboard table's columns: means and SDs of the phase's metrics (stored names). */
+export function leaderboardColumns(suites: readonly SuiteId[]): string[] {
+  const names = metricsOfSuites(suites).map((m) => m.name);
+  return [
+    'rank',
+    'team_id',
+    'team',
+    'submission_id',
+    'submitted_at',
+    'score',
+    ...names.map((m) => `mean_${m}`),
+    ...names.map((m) => `std_${m}`),
+    'cases',
+    'hidden',
+    'hidden_reason',
+    'disqualified',
+    'disqualified_reason',
+  ];
+}
 
-function leaderboardRecord(e: LeaderboardEntry): Record<string, unknown> {
+function leaderboardRecord(e: LeaderboardEntry, suites: readonly SuiteId[]): Record<string, unknown> {
   const record: Record<string, unknown> = {
     rank: e.rank,
     team_id: e.team.id,
@@ -36,9 +40,9 @@ function leaderboardRecord(e: LeaderboardEntry): Record<string, unknown> {
     disqualified: e.disqualified ?? false,
     disqualified_reason: e.disqualifiedReason ?? null,
   };
-  for (const m of AGGREGATED_METRICS) {
-    record[`mean_${m}`] = e.mean[m];
-    record[`std_${m}`] = e.std[m];
+  for (const { name } of metricsOfSuites(suites)) {
+    record[`mean_${name}`] = e.mean[name as keyof typeof e.mean] ?? null;
+    record[`std_${name}`] = e.std[name as keyof typeof e.std] ?? null;
   }
   return record;
 }
@@ -47,14 +51,14 @@ export async function phaseExport(db: Pool, phase: PhaseRow) {
   const leaderboard = await phaseLeaderboard(db, phase, true);
   const ranks = new Map<number, number>();
   for (const e of leaderboard.entries) if (e.rank !== null) ranks.set(e.submissionId, e.rank);
-  const results = await phaseResultRows(db, phase.id, ranks);
-  return { ...leaderboard, exportedAt: new Date(), results };
+  const results = await phaseResultRows(db, phase.id, ranks, phase.metric_suites);
+  return { ...leaderboard, metricSuites: phase.metric_suites, exportedAt: new Date(), results };
 }
 
 export type PhaseExport = Awaited<ReturnType<typeof phaseExport>>;
 
 export function exportCsv(data: PhaseExport, table: 'results' | 'leaderboard'): string {
   return table === 'leaderboard'
-    ? csvTable(LEADERBOARD_COLUMNS, data.entries.map(leaderboardRecord))
-    : csvTable(RESULT_COLUMNS, data.results);
+    ? csvTable(leaderboardColumns(data.metricSuites), data.entries.map((e) => leaderboardRecord(e, data.metricSuites)))
+    : csvTable(resultColumns(data.metricSuites), data.results);
 }

@@ -42,6 +42,8 @@ export async function publishRun(db: Pool, phase: PhaseRow, runId: number, actor
     const diff = await runDiff(client, phase, await candidatePairs(client, runId));
     const { submissionIds, changedCases } = await publishCandidates(client, runId);
     await recomputeAggregates(client, submissionIds);
+    // a run that scored with other suites gives them to the phase (the only way they change once results exist)
+    if (run.metric_suites) await client.query('update phases set metric_suites = $2 where id = $1', [run.phase_id, run.metric_suites]);
     const decided = await decideRun(client, runId, 'published');
     await writeAudit(client, {
       actorId,

@@ -19,6 +19,8 @@ export interface ReevaluationRequest {
   /** One submission, or every evaluated submission of the phase when absent. */
   submission?: SubmissionRow;
   reason: string;
+  /** Phase runs only: the suites to score with; publishing the run gives them to the phase. */
+  metricSuites?: string[];
 }
 
 async function submissionsToRerun(client: PoolClient, request: ReevaluationRequest): Promise<number[]> {
@@ -47,7 +49,7 @@ export async function startReevaluation(deps: AppDeps, request: ReevaluationRequ
     if (unusable.length) {
       throw new AppError('CONFLICT', `cannot re-evaluate: ${unusable.map((c) => `case "${c.name}": ${c.problem}`).join('; ')}; upload a gold standard for it first`, { cases: unusable });
     }
-    const run = await insertRun(client, request.phase.id, request.submission?.id ?? null, request.reason, request.actorId);
+    const run = await insertRun(client, request.phase.id, request.submission?.id ?? null, request.reason, request.actorId, request.metricSuites ?? null);
     const evaluationIds = await createCandidateEvaluations(client, run.id, submissionIds);
     if (!evaluationIds.length) {
       throw new AppError('CONFLICT', `${request.submission ? `submission ${request.submission.id} has` : 'the submissions have'} no evaluated cases to re-run`);

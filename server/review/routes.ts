@@ -14,6 +14,8 @@ import { exportRouter } from './export-routes.ts';
 import { moderateSubmission } from './moderation.ts';
 import { runsRouter } from './runs-routes.ts';
 import { reviewSubmissions, type ModerationFlag, type SubmissionRow } from './submissions-store.ts';
+import { enqueueRankUncertainty } from '../jobs/enqueue.ts';
+import { analysisRouter } from './analysis-routes.ts';
 
 export function moderationJson(s: SubmissionRow): ModerationReply['submission'] {
   return {
@@ -42,7 +44,7 @@ export function reviewRouter(deps: AppDeps): Router {
     ['disqualified', 'disqualify', DisqualifyBody],
   ] as const) {
     router.post(`/api/submissions/:id/${path}`, async (req: Request, res: Response) => {
-      const { user, submission } = await submissionForOrganiser(deps.db, req);
+      const { user, submission, phase } = await submissionForOrganiser(deps.db, req);
       const parsed = body.parse(req.body) as { reason?: string } & Record<ModerationFlag, boolean>;
       const updated = await moderateSubmission(deps.db, {
         actorId: user.id,
@@ -51,6 +53,7 @@ export function reviewRouter(deps: AppDeps): Router {
         value: parsed[flag],
         reason: parsed.reason || null,
       });
+      await enqueueRankUncertainty(deps.queue, phase.id);
       res.json({ submission: moderationJson(updated) });
     });
   }
@@ -66,5 +69,6 @@ export function reviewRouter(deps: AppDeps): Router {
 
   router.use(runsRouter(deps));
   router.use(exportRouter(deps));
+  router.use(analysisRouter(deps));
   return router;
 }

@@ -8,7 +8,8 @@ import type { RunReport } from '../../contract/review.ts';
 import type { PhaseRow } from '../challenges/rows.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { leaderboardOf, type LeaderboardEntry } from '../leaderboards/leaderboard.ts';
-import { evaluatedSubmissions, submissionsByIds, type LeaderboardSubmission } from '../leaderboards/store.ts';
+import { caseMetricsOf, evaluatedSubmissions, submissionsByIds, type LeaderboardSubmission } from '../leaderboards/store.ts';
+import { isCaseBased } from '../challenges/ranking-scheme.ts';
 import { AGGREGATED_METRICS, aggregateCases, type StoredCaseMetrics } from '../jobs/submission-aggregate.ts';
 import { candidatePairs, markReadyIfFinished, runJson, runProgress, type CandidatePair, type RunProgress, type RunRow } from './runs-store.ts';
 
@@ -65,13 +66,29 @@ async function submissionsAfter(db: Pool | PoolClient, phase: PhaseRow, before: 
     casesBySubmission.set(p.submissionId, list);
   }
   const rerun = await submissionsByIds(db, [...casesBySubmission.keys()]);
-  const replaced = rerun.map((s) => ({ ...s, status: 'done', aggregate: aggregateCases(casesBySubmission.get(s.submissionId)!) }));
+  // case-based schemes rank the per-case scores: the candidates' in place of the published ones (failed: null)
+  const caseMetrics = isCaseBased(phase.ranking) ? (await caseMetricsOf(db, phase.id, rerun.map((s) => s.submissionId))).bySubmission : new Map<number, Record<string, Record<string, unknown> | null>>();
+  for (const p of pairs) {
+    const cases = caseMetrics.get(p.submissionId) ?? {};
+    cases[p.caseName] = p.candidate.status === 'done' ? (p.candidate.metrics as Record<string, unknown>) : null;
+    caseMetrics.set(p.submissionId, cases);
+  }
+  const replaced = rerun.map((s) => ({
+    ...s,
+    status: 'done',
+    aggregate: aggregateCases(casesBySubmission.get(s.submissionId)!),
+    ...(isCaseBased(phase.ranking) ? { caseMetrics: caseMetrics.get(s.submissionId) } : {}),
+  }));
   return [...before.filter((s) => !casesBySubmission.has(s.submissionId)), ...replaced];
 }
 
 export async function runDiff(db: Pool | PoolClient, phase: PhaseRow, pairs: CandidatePair[]) {
   const changedCases = pairs.map(changedCase).filter((c) => c !== undefined);
-  const beforeSubmissions = await evaluatedSubmissions(db, phase.id, false);
+  let beforeSubmissions = await evaluatedSubmissions(db, phase.id, false);
+  if (isCaseBased(phase.ranking)) {
+    const { bySubmission } = await caseMetricsOf(db, phase.id, beforeSubmissions.map((s) => s.submissionId));
+    beforeSubmissions = beforeSubmissions.map((s) => ({ ...s, caseMetrics: bySubmission.get(s.submissionId) ?? {} }));
+  }
   const before = leaderboardOf(phase, beforeSubmissions).entries;
   const after = leaderboardOf(phase, await submissionsAfter(db, phase, beforeSubmissions, pairs)).entries;
   return { changedCases, unchangedCases: pairs.length - changedCases.length, leaderboard: { before, after, moved: rankMoves(before, after) } };

@@ -16,6 +16,8 @@ export interface RunRow {
   created_by: number | null;
   created_at: Date;
   decided_at: Date | null;
+  /** The suites the run scores with when it changes the phase's (migrations/0012_metric_suites.sql). */
+  metric_suites: string[] | null;
 }
 
 export function runJson(run: RunRow): Run {
@@ -29,6 +31,7 @@ export function runJson(run: RunRow): Run {
     createdBy: run.created_by,
     createdAt: run.created_at.toISOString(),
     decidedAt: run.decided_at?.toISOString() ?? null,
+    metricSuites: run.metric_suites ?? null,
   };
 }
 
@@ -62,10 +65,17 @@ export async function casesWithoutUsableGold(client: PoolClient, submissionIds: 
   return result.rows.map((r) => ({ name: r.name, problem: r.status === 'failed' ? 'its current gold standard failed preparation' : 'it has no current gold standard' }));
 }
 
-export async function insertRun(client: PoolClient, phaseId: number, submissionId: number | null, reason: string, actorId: number): Promise<RunRow> {
+export async function insertRun(
+  client: PoolClient,
+  phaseId: number,
+  submissionId: number | null,
+  reason: string,
+  actorId: number,
+  metricSuites: string[] | null = null,
+): Promise<RunRow> {
   const result = await client.query<RunRow>(
-    `insert into evaluation_runs (phase_id, submission_id, reason, status, created_by) values ($1, $2, $3, 'running', $4) returning *`,
-    [phaseId, submissionId, reason, actorId],
+    `insert into evaluation_runs (phase_id, submission_id, reason, status, created_by, metric_suites) values ($1, $2, $3, 'running', $4, $5) returning *`,
+    [phaseId, submissionId, reason, actorId, metricSuites],
   );
   return result.rows[0];
 }

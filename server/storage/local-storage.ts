@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError } from '../errors.ts';
 import type { Storage, StoredBlob } from './storage.ts';
 
@@ -49,6 +50,11 @@ export class LocalStorage implements Storage {
     const path = this.blobFile(sha256);
     await access(path);
     return path;
+  }
+
+  async readBlob(sha256: string, range?: { readonly start: number; readonly end: number }): Promise<Readable> {
+    const path = await this.blobPath(sha256);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
   }
 
   async hasBlob(sha256: string): Promise<boolean> {

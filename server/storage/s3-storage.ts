@@ -173,6 +173,21 @@ export class S3Storage implements Storage {
     }
   }
 
+  async readBlob(sha256: string, range?: { readonly start: number; readonly end: number }): Promise<Readable> {
+    const cached = await this.cache.hit(sha256);
+    if (cached) return createReadStream(cached, range ? { start: range.start, end: range.end } : {});
+    const key = this.blobKey(sha256);
+    try {
+      const reply = await this.client.send(
+        new GetObjectCommand({ Bucket: this.settings.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      );
+      return reply.Body as Readable;
+    } catch (error) {
+      if (isNotFound(error)) throw new MissingInStoreError(`blob ${sha256} is not in the object store (no ${this.describe(key)})`);
+      throw error;
+    }
+  }
+
   async blobPath(sha256: string): Promise<string> {
     const key = this.blobKey(sha256);
     const cached = await this.cache.hit(sha256);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
+import { requireVerified } from '../auth/authenticate.ts';
 import type { UserRow } from '../auth/store.ts';
 import { requireOrganiser } from '../challenges/access.ts';
 import { challengeById, challengeBySlug, teamOfUser } from '../challenges/lookups.ts';
@@ -11,6 +12,7 @@ import type { TeamRow } from '../challenges/rows.ts';
 import { insertAuditEntry } from '../challenges/audit-entry.ts';
 import { isUniqueViolation } from '../challenges/pg-errors.ts';
 import { inTransaction } from '../db/pool.ts';
+import { notifyTeamDecision } from '../mail/notifications.ts';
 import { AppError } from '../errors.ts';
 import {
   deleteMember,
@@ -38,6 +40,7 @@ const alreadyInTeam = (challenge: { slug: string }, team?: TeamRow) =>
   );
 
 export async function createTeam(deps: AppDeps, user: UserRow, slug: string, name: string): Promise<TeamRow> {
+  requireVerified(user);
   const challenge = await challengeBySlug(deps.db, slug);
   const current = await teamOfUser(deps.db, challenge.id, user.id);
   if (current) throw alreadyInTeam(challenge, current);
@@ -63,6 +66,7 @@ export async function createTeam(deps: AppDeps, user: UserRow, slug: string, nam
 }
 
 export async function joinTeam(deps: AppDeps, user: UserRow, inviteCode: string): Promise<TeamRow> {
+  requireVerified(user);
   const team = await teamByInviteCode(deps.db, inviteCode);
   if (!team) throw new AppError('NOT_FOUND', 'no team has this invite code; ask your captain for it again');
   const challenge = await challengeById(deps.db, team.challenge_id);
@@ -130,7 +134,7 @@ export async function reviewTeam(
 ): Promise<TeamRow> {
   const team = await teamById(deps.db, teamId);
   await requireOrganiser(deps.db, team.challenge_id, user);
-  return inTransaction(deps.db, async (client) => {
+  const reviewed = await inTransaction(deps.db, async (client) => {
     const locked = await lockTeam(client, team.id);
     const updated = await setTeamStatus(client, team.id, decision, reason);
     await insertAuditEntry(client, {
@@ -143,4 +147,6 @@ export async function reviewTeam(
     });
     return updated;
   });
+  await notifyTeamDecision(deps, team.id, decision, reason);
+  return reviewed;
 }

@@ -21,14 +21,18 @@ export interface EvaluationJobRow {
   /** null when the case has no prediction file (a model run that produced no mask). */
   pred_sha256: string | null;
   pred_name: string | null;
+  /** The suites to score with: the re-evaluation run's when it names some, else the phase's. */
+  metric_suites: string[];
 }
 
 export async function loadEvaluation(db: Db, evaluationId: number): Promise<EvaluationJobRow | undefined> {
   const result = await db.query<EvaluationJobRow>(
     `select e.id, e.submission_id, e.case_id, c.name as case_name, e.run_id, e.status, e.attempts, e.gold_standard_id,
-            f.sha256 as pred_sha256, f.original_name as pred_name
+            f.sha256 as pred_sha256, f.original_name as pred_name, coalesce(r.metric_suites, p.metric_suites) as metric_suites
      from evaluations e
      join cases c on c.id = e.case_id
+     join phases p on p.id = c.phase_id
+     left join evaluation_runs r on r.id = e.run_id
      left join submission_files f on f.submission_id = e.submission_id and f.case_id = e.case_id
      where e.id = $1`,
     [evaluationId],

@@ -2,6 +2,7 @@
  * One worker process: registers a handler per job kind on the queue (pg-boss, job-queue.ts).
  * - `prepare-gold` → handlers/prepare-gold.ts; `evaluate-case` → handlers/evaluate-case.ts;
  * - `run-model` → handlers/run-model.ts (model phases); `build-viewer` → handlers/build-viewer.ts (low priority);
+ * - `rank-uncertainty` → handlers/rank-uncertainty.ts (a phase's leaderboard rank intervals);
  * - the dead-letter queues of the first three: a job that exhausted its retries fails its row.
  */
 import { logEvent, VolumeBuffer } from '../../evaluator/index.ts';
@@ -9,9 +10,11 @@ import type { AppDeps } from '../app-deps.ts';
 import { buildViewerJob } from './handlers/build-viewer.ts';
 import { evaluateCaseJob, evaluationDeadLetter } from './handlers/evaluate-case.ts';
 import { goldDeadLetter, prepareGoldJob } from './handlers/prepare-gold.ts';
+import { rankUncertaintyJob } from './handlers/rank-uncertainty.ts';
 import { modelRunDeadLetter, runModelJob } from './handlers/run-model.ts';
 import { PreparedGoldCache } from './prepared-gold-cache.ts';
 import { WORKER_ID, WorkerActivity, type WorkerDeps } from './worker-deps.ts';
+import { reportModelSandbox } from '../models/sandbox/sandbox-probe.ts';
 
 export type { WorkerDeps } from './worker-deps.ts';
 
@@ -26,6 +29,8 @@ export async function startWorker(deps: AppDeps): Promise<WorkerDeps> {
   await queue.work('run-model', (data, context) => activity.busy(() => runModelJob(worker, data.modelRunId, context)));
   await queue.work('run-model-dead', (data) => modelRunDeadLetter(worker, data.modelRunId));
   await queue.work('build-viewer', (data) => buildViewerJob(worker, data.evaluationId));
+  await queue.work('rank-uncertainty', (data) => rankUncertaintyJob(worker, data.phaseId));
   logEvent('info', 'worker started', { worker: WORKER_ID });
+  void reportModelSandbox(deps.config.modelSandbox);
   return worker;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeVolume } from '../../evaluator/index.ts';
 import { buildBaselineModel } from '../../seed/baseline-model/build-baseline.ts';
 import { createCase, createPhase } from '../helpers/platform-rows.ts';
+import { verificationHash } from '../helpers/mail.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, type Browser } from './browser.ts';
 
@@ -57,6 +58,8 @@ describe('browser client: model upload @slow', function () {
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill('correct horse 12');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('check-email').waitFor();
+    await page.goto(`${t.baseUrl}/${await verificationHash(t.outboxDir, email)}`);
     await page.getByTestId('signed-in-as').waitFor();
     const userId = (await t.db.query('select id from users where email = $1', [email])).rows[0].id;
     const team = await t.db.query(`insert into teams (challenge_id, name, invite_code, captain_id, status) values ($1, 'Lin lab', $2, $3, 'accepted') returning id`, [challengeId, `lin-${process.pid}`, userId]);

@@ -18,6 +18,7 @@ import { writeVolume } from '../../evaluator/index.ts';
 import { startWorker } from '../../server/worker/worker.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
 import { expectedPairs, referencePath } from '../helpers/reference-cases.ts';
+import { verificationHash } from '../helpers/mail.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, type Browser } from './browser.ts';
 import { dropFiles } from './drop-files.ts';
@@ -106,6 +107,10 @@ describe('browser client: participant and organiser flows @slow', function () {
     await page.getByLabel('Password').fill(PASSWORD);
     await browser.screenshot('01-register');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('check-email').waitFor();
+    // the link of the mail the platform wrote to its outbox, opened in the browser
+    await page.goto(`${t.baseUrl}/${await verificationHash(t.outboxDir, participant)}`);
+    await page.getByTestId('verified').waitFor();
     await page.getByTestId('signed-in-as').waitFor();
     assert.equal(await page.getByTestId('signed-in-as').textContent(), 'Signed in as Ada');
 
@@ -296,6 +301,8 @@ describe('browser client: participant and organiser flows @slow', function () {
     await page.getByLabel('E-mail').fill(organiser);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('check-email').waitFor();
+    await page.goto(`${t.baseUrl}/${await verificationHash(t.outboxDir, organiser)}`);
     await page.getByTestId('signed-in-as').waitFor();
     await t.db.query('update users set is_admin = true where email = $1', [organiser]);
 

@@ -19,6 +19,7 @@ import type { Page, Request } from 'playwright-core';
 import { writeVolume, type ImageGeometry } from '../../evaluator/index.ts';
 import { startWorker } from '../../server/worker/worker.ts';
 import { createCase, createPhase, waitFor } from '../helpers/platform-rows.ts';
+import { tokenIn, waitForOutboxMail } from '../helpers/mail.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, type Browser } from './browser.ts';
 
@@ -249,7 +250,9 @@ describe('browser client: resumable uploads @slow', function () {
     browser = await launchBrowser('resumable-upload');
     page = browser.page;
     const registered = await page.request.post(`${origin}/api/auth/register`, { data: { email, password: 'correct horse 12', displayName: 'Resumer' } });
-    assert.equal(registered.status(), 201);
+    assert.equal(registered.status(), 202);
+    const token = tokenIn(await waitForOutboxMail(t.outboxDir, email, '/verify'), '/verify');
+    assert.equal((await page.request.post(`${origin}/api/auth/verify`, { data: { token } })).status(), 200);
     const userId = (await t.db.query('select id from users where email = $1', [email])).rows[0].id;
     const team = await t.db.query(
       `insert into teams (challenge_id, name, invite_code, captain_id, status) values ($1, 'Resumers', $2, $3, 'accepted') returning id`,

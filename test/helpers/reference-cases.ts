@@ -19,3 +19,23 @@ export function expectedPairs(): ExpectedPair[] {
 export function referencePath(relative: string): string {
   return join(REFERENCE_DIR, relative);
 }
+
+/** What the official AIIB23 scoring printed for the same ten pairs (paths relative to REFERENCE_DIR). */
+export const AIIB_EXPECTED = fileURLToPath(new URL('../../../shared/aiib23/expected.jsonl', import.meta.url));
+
+export interface AiibExpected {
+  readonly gold: string;
+  readonly pred: string;
+  readonly IoU: number;
+  readonly DLR: number;
+  readonly DBR: number;
+  readonly Precision: number;
+  readonly Leakage: number;
+}
+
+export function aiibExpected(): AiibExpected[] {
+  return readFileSync(AIIB_EXPECTED, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as AiibExpected);
+}

@@ -16,6 +16,7 @@ import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { checkReply } from './contract-check.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { tokenIn, waitForOutboxMail } from './mail.ts';
 
 export interface Reply {
   status: number;
@@ -36,6 +37,8 @@ export class Agent {
   constructor(
     private readonly baseUrl: string,
     private readonly token?: string,
+    /** Where the platform writes its mail when no SMTP_URL is set (the test app's $DATA_DIR/outbox). */
+    private readonly outboxDir?: string,
   ) {}
 
   async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Reply> {
@@ -90,11 +93,18 @@ export class Agent {
     return this.request('POST', path, form, options);
   }
 
-  /** Registers a user and keeps the session. */
+  /**
+   * Registers a user, verifies the address through the real mail path (the link's token from the .eml the
+   * platform wrote to its outbox) and keeps the session the verification starts.
+   */
   async register(email: string, password = 'password123', displayName = email.split('@')[0]): Promise<Reply> {
     const reply = await this.post('/api/auth/register', { email, password, displayName });
-    if (reply.status !== 201) throw new Error(`register ${email}: ${reply.status} ${reply.text}`);
-    return reply;
+    if (reply.status !== 202) throw new Error(`register ${email}: ${reply.status} ${reply.text}`);
+    if (!this.outboxDir) throw new Error('this agent has no outbox to read the verification mail from (SMTP_URL is set)');
+    const token = tokenIn(await waitForOutboxMail(this.outboxDir, email, '/verify'), '/verify');
+    const verified = await this.post('/api/auth/verify', { token });
+    if (verified.status !== 200) throw new Error(`verify ${email}: ${verified.status} ${verified.text}`);
+    return verified;
   }
 
   async login(email: string, password = 'password123'): Promise<Reply> {
@@ -110,6 +120,8 @@ export interface TestApp {
   readonly deps: AppDeps;
   readonly database: TestDatabase;
   readonly storageDir: string;
+  /** The .eml outbox (no SMTP_URL): $DATA_DIR/outbox. */
+  readonly outboxDir: string;
   agent(options?: { token?: string }): Agent;
   close(keepDatabase?: boolean): Promise<void>;
 }
@@ -117,7 +129,18 @@ export interface TestApp {
 export async function createTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(label);
   const storageDir = mkdtempSync(join(tmpdir(), 'carina-storage-'));
-  const config: Config = loadConfig({ STORAGE_DIR: storageDir, DATABASE_URL: database.url, LOGIN_ATTEMPTS_PER_MINUTE: '10', ...env });
+  const dataDir = mkdtempSync(join(tmpdir(), 'carina-data-'));
+  // registration and mail requests all come from 127.0.0.1 here: their per-address limits are lifted unless a
+  // suite sets them (test/server/throttling.test.ts)
+  const config: Config = loadConfig({
+    STORAGE_DIR: storageDir,
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    LOGIN_ATTEMPTS_PER_MINUTE: '10',
+    REGISTRATIONS_PER_HOUR: '100000',
+    MAIL_REQUESTS_PER_HOUR: '100000',
+    ...env,
+  });
   // local files under storageDir, or the object store when env selects it (STORAGE_URL=s3://…)
   const storage = await createStorage(config);
   const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
@@ -133,13 +156,15 @@ export async function createTestApp(label: string, env: Record<string, string> =
     deps,
     database,
     storageDir,
-    agent: (options = {}) => new Agent(baseUrl, options.token),
+    outboxDir: config.mailOutboxDir,
+    agent: (options = {}) => new Agent(baseUrl, options.token, config.smtpUrl ? undefined : config.mailOutboxDir),
     async close(keepDatabase = false) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.stop(false).catch(() => undefined);
       await database.dispose(keepDatabase);
       rmSync(storageDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -85,7 +85,7 @@ describe('PostgreSQL restarted during a run @slow', function () {
     const count = async (status: string) => (await deps.db.query(`select count(*)::int as n from evaluations where id = any($1) and status = $2`, [ids, status])).rows[0].n as number;
 
     // a participant with an API token, to submit through the server after the restart
-    const participant = new Agent(baseUrl);
+    const participant = new Agent(baseUrl, undefined, deps.config.mailOutboxDir); // the server's outbox (same DATA_DIR)
     await participant.register(`restart-${process.pid}@example.org`);
     const userId = (await deps.db.query('select id from users where email = $1', [`restart-${process.pid}@example.org`])).rows[0].id;
     const teamId = (await deps.db.query(`insert into teams (challenge_id, name, invite_code, captain_id, status) values ($1, 'Late team', 'late-1', $2, 'accepted') returning id`, [challengeId, userId])).rows[0].id;

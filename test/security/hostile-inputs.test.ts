@@ -7,18 +7,20 @@
  * byte for byte); the client renders server data as text (checked on its source below).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lineChartSvg } from '../../client/plots/line-chart.ts';
 import { createPhaseWithCases, createTeam, writeMask, writeTarGz, writeZip, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type Agent, type Reply, type TestApp } from '../helpers/test-app.ts';
+import { tokenIn, waitForOutboxMail } from '../helpers/mail.ts';
 import { TusClient } from '../reliability/tus-helpers.ts';
 import { corruptGzip, niftiHeaderOnly, niftiWithBrokenGeometry } from './hostile-inputs.ts';
 import { BLIND_TD, GOLD_DERIVED, MODEL_ERROR_TEXT, sideDoors, type SideDoors } from './side-door-fixtures.ts';
 
 const TABLES = ['users', 'sessions', 'api_tokens', 'challenges', 'phases', 'cases', 'gold_standards', 'teams', 'team_members', 'blobs', 'submissions', 'submission_files', 'evaluations', 'audit_log', 'resumable_uploads'];
+const CLIENT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
 const SQL_NAME = `Robert'); drop table teams; --`;
 const HTML_NAME = `<img src=x onerror="alert(document.cookie)"><script>alert(1)</script>`;
 
@@ -193,6 +195,50 @@ describe('hostile inputs: each rejected with the right status and no side effect
     { attack: 'anonymous upload', send: () => t.agent().upload(`/api/phases/${phase.phaseId}/submissions`, [goodFile()]), expect: { status: 401, code: 'UNAUTHENTICATED' } },
   );
 
+  // ---- accounts: verified addresses, single-use links, throttling, cookies (issue 11) ----
+  let unverified: Agent;
+  let unverifiedEmail: string;
+  const makeUnverified = async () => {
+    unverifiedEmail = `unverified-${rows.length}-${process.pid}@example.org`;
+    unverified = t.agent();
+    assert.equal((await unverified.post('/api/auth/register', { email: unverifiedEmail, password: 'password123', displayName: 'U' })).status, 202);
+    await unverified.login(unverifiedEmail);
+  };
+  const malformedCookie = (path: string) => fetch(`${t.baseUrl}${path}`, { headers: { cookie: 'carina_session=%' } }).then(async (r) => ({ status: r.status, body: (r.headers.get('content-type') ?? '').includes('json') ? await r.json() : await r.text() }));
+  let usedLink = '';
+  rows.push(
+    { attack: 'malformed session cookie (carina_session=%) on a public API route', send: () => malformedCookie('/api/challenges'), expect: { status: 200 }, accepted: async () => undefined },
+    { attack: 'malformed session cookie (carina_session=%) on /api/auth/me', send: () => malformedCookie('/api/auth/me'), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+    { attack: 'malformed session cookie (carina_session=%) on a page of the client', send: () => malformedCookie('/no-such-page'), expect: { status: existsSync(CLIENT_INDEX) ? 200 : 404 }, accepted: async () => undefined },
+    { attack: 'an API token used to mint another API token', send: () => t.agent({ token: tusToken }).post('/api/tokens', { name: 'child' }), expect: { status: 403, code: 'FORBIDDEN', message: /browser session/ } },
+    { attack: 'unverified account creates a team', prepare: makeUnverified, send: () => unverified.post('/api/teams', { challenge: phase.slug, name: 'unverified team' }), expect: { status: 403, code: 'EMAIL_NOT_VERIFIED' } },
+    { attack: 'unverified account joins a team by its invite code', prepare: makeUnverified, send: async () => {
+      const code = (await t.db.query('select invite_code from teams where id = $1', [other.teamId])).rows[0].invite_code as string;
+      return unverified.post('/api/teams/join', { inviteCode: code });
+    }, expect: { status: 403, code: 'EMAIL_NOT_VERIFIED' } },
+    { attack: 'unverified account (made a member by hand) submits', prepare: async () => {
+      await makeUnverified();
+      const userId = (await t.db.query('select id from users where email = $1', [unverifiedEmail])).rows[0].id;
+      await t.db.query('insert into team_members (team_id, user_id, challenge_id) select id, $2, challenge_id from teams where id = $1', [other.teamId, userId]);
+    }, send: () => unverified.upload(`/api/phases/${phase.phaseId}/submissions`, [goodFile()]), expect: { status: 403, code: 'EMAIL_NOT_VERIFIED' } },
+    { attack: 'a verification link used twice', prepare: async () => {
+      const email = `twice-${process.pid}@example.org`;
+      await t.agent().post('/api/auth/register', { email, password: 'password123', displayName: 'T' });
+      usedLink = tokenIn(await waitForOutboxMail(t.outboxDir, email, '/verify'), '/verify')!;
+      assert.equal((await t.agent().post('/api/auth/verify', { token: usedLink })).status, 200);
+    }, send: () => t.agent().post('/api/auth/verify', { token: usedLink }), expect: { status: 400, code: 'LINK_INVALID' } },
+    { attack: 'a made-up password-reset link', send: () => t.agent().post('/api/auth/password/reset', { token: 'x'.repeat(43), password: 'new password 1' }), expect: { status: 400, code: 'LINK_INVALID' } },
+    { attack: 'registering an address that has an account (enumeration)', send: () => t.agent().post('/api/auth/register', { email: team.email, password: 'password123', displayName: 'Impostor' }), expect: { status: 202 }, accepted: async (reply) => {
+      assert.equal(reply.headers.get('set-cookie'), null);
+      assert.equal((await t.db.query('select display_name from users where email = $1', [team.email])).rows[0].display_name === 'Impostor', false);
+    } },
+    { attack: 'log-in guesses with a new spoofed X-Forwarded-For each time', send: async () => {
+      let last: Reply | undefined;
+      for (let n = 0; n < 12; n++) last = await t.agent().post('/api/auth/login', { email: team.email, password: `guess ${n}` }, { headers: { 'x-forwarded-for': `203.0.113.${n}` } });
+      return last!;
+    }, expect: { status: 429, code: 'RATE_LIMITED' } },
+  );
+
   // ---- a participant probing what is not theirs ----
   const member = () => other.member;
   rows.push(
@@ -350,7 +396,7 @@ describe('hostile inputs: each rejected with the right status and no side effect
   );
 
   it('the table covers every kind of attack of the issue', () => {
-    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
+    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /malformed session cookie/, /mint/, /unverified account/, /verification link/, /X-Forwarded-For/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
       assert.ok(rows.some((row) => kind.test(row.attack)), `a row for ${kind}`);
     }
   });

@@ -5,11 +5,13 @@
  * leaderboards fill in, in the order the profiles promise.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { evaluationProgress } from '../../server/platform-api.ts';
 import { startWorker } from '../../server/worker/worker.ts';
 import { DEMO_PHASES, DEMO_SEEDED_ACTION, DEMO_SLUG, DEMO_TEAMS } from '../../seed/demo/demo-content.ts';
 import { seedDemo, type SeedDemoOptions } from '../../seed/demo-seed.ts';
 import { DEMO_MODEL_CASES, DEMO_MODEL_PHASE_NAME } from '../../seed/demo/demo-model-phase.ts';
+import { DEMO_INPUTS_RELEASE, DEMO_TRAINING_CASES, DEMO_TRAINING_RELEASE } from '../../seed/demo/demo-releases.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const TABLES = ['challenges', 'phases', 'cases', 'gold_standards', 'blobs', 'users', 'teams', 'team_members', 'submissions', 'submission_files', 'evaluations'] as const;
@@ -43,7 +45,7 @@ describe('seed: demo challenge', function () {
   });
 
   it('at start-up, leaves a platform that has challenges of its own alone', async () => {
-    const owner = await t.db.query(`insert into users (email, display_name, password_hash, is_admin) values ('owner@example.org', 'owner', 'x', true) returning id`);
+    const owner = await t.db.query(`insert into users (email, display_name, password_hash, is_admin, email_verified_at) values ('owner@example.org', 'owner', 'x', true, now()) returning id`);
     await t.db.query(`insert into challenges (slug, title, created_by) values ('real-one', 'A real challenge', $1)`, [owner.rows[0].id]);
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'skipped');
@@ -53,13 +55,16 @@ describe('seed: demo challenge', function () {
     await t.db.query(`delete from users`);
   });
 
-  it('seeds an empty platform: organiser (password shown once), challenge, two masks phases and a model phase, cases, teams, queued submissions and the baseline model', async () => {
+  it('seeds an empty platform: organiser (password written once to a file of mode 600, never shown), challenge, three masks phases (one scored with AIIB23) and a model phase, cases, teams, queued submissions and the baseline model', async () => {
     const result = await seedDemo(t.deps, quiet({ when: 'startup' }));
     assert.equal(result.status, 'seeded');
     assert.deepEqual(result.created, { cases: expectedCases, teams: expectedTeams, submissions: expectedSubmissions });
     assert.equal(announced.length, 1);
     assert.match(announced[0], /admin@carina\.local/);
-    const password = /password: (\S+)/.exec(announced[0])![1];
+    const file = /password file: (\S+)/.exec(announced[0])![1];
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const password = readFileSync(file, 'utf8').split('\n')[1];
+    assert.ok(password.length >= 16 && !announced[0].includes(password), 'the announcement names the file, never the password');
     const login = await t.agent().post('/api/auth/login', { email: 'admin@carina.local', password });
     assert.equal(login.status, 200, login.text);
 
@@ -70,6 +75,7 @@ describe('seed: demo challenge', function () {
     assert.deepEqual(phases.map((p) => [p.name, p.kind, p.show_case_results, p.teams_inspect_in_3d]), [
       ['Validation', 'masks', true, true],
       ['Test', 'masks', false, false],
+      ['AIIB23 metrics', 'masks', true, true],
       [DEMO_MODEL_PHASE_NAME, 'model', true, false],
     ]);
     assert.ok(phases[0].opens_at <= new Date() && phases[0].closes_at.getTime() - Date.now() > 89 * 24 * 3600_000, 'validation open now for 90 days');
@@ -87,6 +93,21 @@ describe('seed: demo challenge', function () {
     assert.deepEqual(golds, [{ status: 'queued', is_current: true, version: 1 }]);
     const teams = (await t.db.query('select distinct status from teams')).rows;
     assert.deepEqual(teams, [{ status: 'accepted' }]);
+  });
+
+  it('releases a training set (phantom CTs with labels) and the validation inputs (its CTs, the stored blobs)', async () => {
+    const list = await t.agent().get(`/api/challenges/${DEMO_SLUG}/releases`);
+    assert.equal(list.status, 200, list.text);
+    assert.ok(list.body.agreement, 'the demo has a data-use agreement');
+    const [training, inputs] = list.body.releases;
+    assert.equal(training.name, DEMO_TRAINING_RELEASE);
+    assert.deepEqual(training.files.map((f: any) => [f.name, f.role]), DEMO_TRAINING_CASES.flatMap((c) => [[`${c}_0000.nii.gz`, 'ct'], [`${c}_label.nii.gz`, 'gold']]).sort());
+    assert.equal(inputs.name, DEMO_INPUTS_RELEASE);
+    const cts = (await t.db.query(`select c.name, c.ct_sha256 from cases c join phases p on p.id = c.phase_id where p.name = 'Validation' order by c.name`)).rows;
+    assert.deepEqual(inputs.files.map((f: any) => [f.name, f.sha256]), cts.map((c) => [`${c.name}.nii.gz`, c.ct_sha256]));
+    // the simulated teams accepted the agreement, so their submissions went in
+    const refused = (await t.db.query(`select count(*)::int as n from team_members m join challenges c on c.id = m.challenge_id where c.slug = $1 and m.agreement_accepted_at is null`, [DEMO_SLUG])).rows[0].n;
+    assert.equal(refused, 0);
   });
 
   it('run again: nothing new, nothing duplicated, no password shown', async () => {
@@ -156,6 +177,11 @@ describe('seed: demo challenge', function () {
         // Lumen Lab (excellent) first, Baseline U-Net (poor) last
         assert.equal(teams[0], 'Lumen Lab', `${phase.name}: ${teams.join(', ')}`);
         assert.equal(teams[teams.length - 1], 'Baseline U-Net', `${phase.name}: ${teams.join(', ')}`);
+        // each phase's own metrics: the AIIB23 phase's means are AIIB23's, the others ATM'22's
+        const mean = board.body.entries[0].mean;
+        const aiib = phase.name === 'AIIB23 metrics';
+        assert.equal(typeof mean[aiib ? 'IoU' : 'TD'], 'number', `${phase.name}: ${Object.keys(mean).join(', ')}`);
+        assert.equal(mean[aiib ? 'TD' : 'IoU'], undefined, phase.name);
       }
     });
   });

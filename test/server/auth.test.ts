@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tokenIn, waitForOutboxMail } from '../helpers/mail.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 describe('accounts, sessions and API tokens', () => {
@@ -10,10 +11,14 @@ describe('accounts, sessions and API tokens', () => {
     await t.close(this.currentTest?.state === 'failed');
   });
 
-  it('registers, sets an HttpOnly SameSite session cookie and answers /api/auth/me', async () => {
+  it('registers, verifies through the mailed link, sets an HttpOnly SameSite session cookie and answers /api/auth/me', async () => {
     const agent = t.agent();
-    const res = await agent.post('/api/auth/register', { email: 'Ada@Example.org', password: 'correct horse', displayName: 'Ada' });
-    assert.equal(res.status, 201);
+    const registered = await agent.post('/api/auth/register', { email: 'Ada@Example.org', password: 'correct horse', displayName: 'Ada' });
+    assert.equal(registered.status, 202);
+    assert.equal(registered.headers.get('set-cookie'), null, 'no session before the address is verified');
+    const token = tokenIn(await waitForOutboxMail(t.outboxDir, 'ada@example.org', '/verify'), '/verify');
+    const res = await agent.post('/api/auth/verify', { token });
+    assert.equal(res.status, 200, res.text);
     assert.match(res.headers.get('set-cookie') ?? '', /carina_session=.*HttpOnly.*SameSite=Lax/i);
     const me = await agent.get('/api/auth/me');
     assert.equal(me.status, 200);
@@ -27,10 +32,12 @@ describe('accounts, sessions and API tokens', () => {
     assert.ok(!row.password_hash.includes('correct horse'));
   });
 
-  it('rejects a duplicate e-mail with 409 and a bad body with 400, both as { error: { code, message } }', async () => {
+  it('answers a taken e-mail exactly like a new one (the owner is mailed instead) and a bad body with 400 { error: { code, message } }', async () => {
     const dup = await t.agent().post('/api/auth/register', { email: 'ada@example.org', password: 'another one', displayName: 'A' });
-    assert.equal(dup.status, 409);
-    assert.equal(dup.body.error.code, 'CONFLICT');
+    const fresh = await t.agent().post('/api/auth/register', { email: 'fresh@example.org', password: 'another one', displayName: 'A' });
+    assert.equal(dup.status, 202);
+    assert.deepEqual(dup.body, fresh.body);
+    assert.equal(dup.headers.get('set-cookie'), null);
     const bad = await t.agent().post('/api/auth/register', { email: 'nope', password: 'short', displayName: '' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'BAD_REQUEST');
@@ -66,6 +73,21 @@ describe('accounts, sessions and API tokens', () => {
     assert.equal(revoked.body.error.code, 'UNAUTHENTICATED');
   });
 
+  it('makes API tokens only from a session: a token cannot mint tokens; tokens carry an expiry', async () => {
+    const agent = t.agent();
+    await agent.login('ada@example.org', 'correct horse');
+    const created = await agent.post('/api/tokens', { name: 'parent' });
+    assert.equal(created.status, 201);
+    const days = (Date.parse(created.body.expiresAt) - Date.now()) / 86400_000;
+    assert.ok(days > 89 && days <= 90, `default lifetime 90 days, got ${days}`);
+    const minted = await t.agent({ token: created.body.token }).post('/api/tokens', { name: 'child' });
+    assert.equal(minted.status, 403);
+    assert.equal(minted.body.error.code, 'FORBIDDEN');
+    await t.db.query(`update api_tokens set expires_at = now() - interval '1 second' where id = $1`, [created.body.id]);
+    const expired = await t.agent({ token: created.body.token }).get('/api/auth/me');
+    assert.equal(expired.status, 401);
+  });
+
   it('rate-limits failed log-ins', async () => {
     const agent = t.agent();
     let last = 0;
@@ -75,7 +97,7 @@ describe('accounts, sessions and API tokens', () => {
 
   it('logs out: the session cookie no longer authenticates', async () => {
     const agent = t.agent();
-    await agent.post('/api/auth/register', { email: 'bob@example.org', password: 'bob password', displayName: 'Bob' });
+    await agent.register('bob@example.org', 'bob password', 'Bob');
     assert.equal((await agent.post('/api/auth/logout', {})).status, 204);
     assert.equal((await agent.get('/api/auth/me')).status, 401);
   });

@@ -3,6 +3,7 @@
  * sees, and how bad windows and ranking schemes are refused.
  */
 import assert from 'node:assert/strict';
+import { linkIn, outboxMails } from '../helpers/mail.ts';
 import { createTestApp, type Agent, type TestApp } from '../helpers/test-app.ts';
 
 const WINDOW = { opensAt: '2025-03-01T09:00:00+02:00', closesAt: '2035-03-01T00:00:00Z' };
@@ -89,18 +90,27 @@ describe('challenges and phases', () => {
       assert.equal((await admin.patch('/api/challenges/nope', { title: 'X' })).status, 404);
     });
 
-    it('lets an organiser add another organiser by e-mail, who may then act as one', async () => {
+    it('lets an organiser invite another organiser by e-mail, who accepts from a verified account and may then act as one', async () => {
       assert.equal((await participant.post('/api/challenges/atm22/organisers', { email: 'colleague@example.org' })).status, 403);
-      const unknown = await admin.post('/api/challenges/atm22/organisers', { email: 'nobody@example.org' });
-      assert.equal(unknown.status, 404);
-      assert.match(unknown.body.error.message, /no account for nobody@example.org/);
       const res = await admin.post('/api/challenges/atm22/organisers', { email: 'Colleague@Example.org' });
-      assert.equal(res.status, 201, res.text);
-      assert.deepEqual(res.body.organisers.map((o: { email: string }) => o.email), ['admin@example.org', 'colleague@example.org']);
+      assert.equal(res.status, 202, res.text);
+      assert.equal(res.body.invitedEmail, 'colleague@example.org');
+      // naming the address grants nothing until its owner accepts
+      assert.equal((await colleague.get('/api/challenges/atm22')).body.me.organiser, false);
+      assert.ok(outboxMails(t.outboxDir, 'colleague@example.org').some((m) => linkIn(m, '/invitations')), 'the invitation is mailed');
+      const mine = await colleague.get('/api/invitations');
+      assert.equal(mine.status, 200);
+      assert.deepEqual(mine.body.invitations.map((i: { challengeSlug: string }) => i.challengeSlug), ['atm22']);
+      // another account cannot accept an invitation addressed to someone else
+      assert.equal((await participant.post(`/api/invitations/${mine.body.invitations[0].id}/accept`)).status, 404);
+      const accepted = await colleague.post(`/api/invitations/${mine.body.invitations[0].id}/accept`);
+      assert.equal(accepted.status, 200, accepted.text);
+      assert.equal((await colleague.post(`/api/invitations/${mine.body.invitations[0].id}/accept`)).status, 404, 'used once');
       const again = await admin.post('/api/challenges/atm22/organisers', { email: 'colleague@example.org' });
       assert.equal(again.status, 409);
       const detail = await colleague.get('/api/challenges/atm22');
       assert.equal(detail.body.me.organiser, true);
+      assert.deepEqual(detail.body.organisers.map((o: { email: string }) => o.email), ['admin@example.org', 'colleague@example.org']);
       assert.equal((await colleague.patch('/api/challenges/atm22', { description: 'Segment airways.' })).status, 200);
     });
   });

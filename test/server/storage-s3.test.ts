@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -119,6 +119,23 @@ describe('S3 storage driver (real S3-compatible server)', function () {
     const paths = await Promise.all([fresh.blobPath(otherSha), fresh.blobPath(otherSha), fresh.blobPath(otherSha)]);
     assert.equal(new Set(paths).size, 1);
     assert.equal(sha(readFileSync(paths[0])), otherSha);
+  });
+
+  it('streams a blob or a byte range of it from the store for downloads, without a local copy', async () => {
+    const writer = await storage('ranges');
+    const content = randomBytes(2 * MiB + 5);
+    const { sha256 } = await writer.putFile(localFile(content));
+    const reader = await storage('ranges');
+    const read = async (range?: { start: number; end: number }) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await reader.readBlob(sha256, range)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    };
+    assert.equal(sha(await read()), sha256);
+    assert.deepEqual(await read({ start: 1000, end: 1999 }), content.subarray(1000, 2000));
+    assert.deepEqual(await read({ start: content.length - 5, end: content.length - 1 }), content.subarray(content.length - 5));
+    assert.deepEqual(readdirSync(reader.cache.incomingDir), [], 'nothing was downloaded into the cache');
+    await assert.rejects(reader.readBlob('0'.repeat(64)), /not in the object store/);
   });
 
   it('refuses a missing blob with an error naming it and where it was looked for', async () => {

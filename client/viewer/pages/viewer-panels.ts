@@ -2,7 +2,9 @@
  * The DOM around the 3D view: layer and colour controls, the legend with counts, the picked branch's details,
  * the metrics and the TD/BD-per-generation plot. No vtk.js here.
  */
-import { METRICS, type ViewerBranch, type ViewerInfo } from '../../api/types.ts';
+import { type ViewerBranch, type ViewerInfo } from '../../api/types.ts';
+import { SUITE_IDS, type SuiteId } from '../../../contract/metric-suites.ts';
+import { asPercent, metricHeader, phaseMetrics } from '../../lib/phase-metrics.ts';
 import { field, h, svgElement } from '../../dom.ts';
 import { CLASS_COLOURS, GENERATION_PALETTE, LEAKAGE_COLOUR, branchClass, classCounts, generationColour, type ColourMode } from '../branch-colours.ts';
 import { formatMetric } from '../../lib/format.ts';
@@ -113,13 +115,25 @@ export function branchDetails(branch: ViewerBranch | undefined, spacing: readonl
   );
 }
 
+function storedSuites(value: unknown): SuiteId[] {
+  return Array.isArray(value) ? value.filter((s): s is SuiteId => (SUITE_IDS as readonly string[]).includes(s)) : [];
+}
+
 export function metricsPanel(info: ViewerInfo): HTMLElement | null {
   if (!info.metrics) return null;
   return h(
     'section',
     { class: 'card' },
     h('h2', {}, 'Metrics'),
-    h('dl', { class: 'facts' }, METRICS.flatMap((m) => [h('dt', {}, m), h('dd', {}, `${formatMetric(info.metrics?.[m] as number | undefined, digitsOf(m))} %`)])),
+    // the suites the case was scored with (stored with its metrics; ATM'22 for results from before suites)
+    h(
+      'dl',
+      { class: 'facts' },
+      phaseMetrics({ metricSuites: storedSuites(info.metrics.suites) }).flatMap((m) => {
+        const value = formatMetric(info.metrics?.[m.name] as number | undefined, digitsOf(m.name));
+        return [h('dt', { title: m.label }, metricHeader(m)), h('dd', { 'data-metric': m.name }, asPercent(m, 1) === 1 ? `${value} %` : value)];
+      }),
+    ),
   );
 }
 

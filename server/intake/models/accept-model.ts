@@ -36,7 +36,7 @@ export async function acceptModel(deps: AppDeps, target: ModelTarget, userId: nu
   const model = upload.files[0];
   requireOnnxName(model.name);
   const manifest = manifestOf(upload);
-  const validation = await validateModel(model.path, model.name, manifest, target.limits);
+  const validation = await validateModel(deps.config.modelSandbox, model.path, model.name, manifest, target.limits);
   const blob = await deps.storage.putFile(model.path);
   const summary = {
     ...validation.structure,

@@ -12,3 +12,9 @@ export type ChildMessage<Result> =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly result: Result }
   | { readonly type: 'failure'; readonly failure: ChildFailure };
+
+/** What the parent sends once the child is ready: the job, and how many threads onnxruntime may use. */
+export interface ChildRequest<Request> {
+  readonly request: Request;
+  readonly threads: number;
+}

@@ -3,7 +3,6 @@
  * GPU host installs the CUDA provider), the CPU otherwise; the memory arena stays on (patches are all one size).
  * Load failures are the model's (onnxruntime's message is passed on).
  */
-import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { TeamModelError } from './child-side.ts';
 
@@ -20,10 +19,10 @@ function cudaListed(): boolean {
   }
 }
 
-export async function openSession(model: Uint8Array, options: { allowGpu: boolean }): Promise<OpenSession> {
+export async function openSession(model: Uint8Array, options: { allowGpu: boolean; threads: number }): Promise<OpenSession> {
   const common: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: Math.max(1, options.threads),
     interOpNumThreads: 1,
     logSeverityLevel: 3,
   };

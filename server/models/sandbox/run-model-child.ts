@@ -31,9 +31,9 @@ export interface RunReport {
 
 const show = (dims: readonly number[]) => `[${dims.join(', ')}]`;
 
-serveOnce<RunRequest, RunReport>(async (request, progress) => {
+serveOnce<RunRequest, RunReport>(async (request, progress, { threads }) => {
   const ct = await readVolume(request.ctPath, { fileName: request.ctFileName, maxVoxels: request.maxVoxels });
-  const { session, provider } = await openSession(await readFile(request.modelPath), { allowGpu: true });
+  const { session, provider } = await openSession(await readFile(request.modelPath), { allowGpu: true, threads });
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   const inputDims = expectedInputDims(request.manifest);

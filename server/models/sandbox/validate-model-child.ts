@@ -29,12 +29,12 @@ export interface ValidationReport {
 
 const show = (dims: readonly number[]) => `[${dims.join(', ')}]`;
 
-serveOnce<ValidateRequest, ValidationReport>(async ({ modelPath, manifest, limits }) => {
+serveOnce<ValidateRequest, ValidationReport>(async ({ modelPath, manifest, limits }, _progress, { threads }) => {
   const bytes = await readFile(modelPath);
   const structure = inspectOnnx(bytes, limits);
   const problems = interfaceProblems(structure, manifest);
   if (problems.length > 0) throw new TeamModelError(problems[0].code, problems.map((p) => p.message).join('; '));
-  const { session } = await openSession(bytes, { allowGpu: false });
+  const { session } = await openSession(bytes, { allowGpu: false, threads });
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   const inputDims = expectedInputDims(manifest);

@@ -10,9 +10,12 @@
  * The case's viewer artefacts are not built here: the score is recorded with a low-priority `build-viewer` job
  * in the same transaction (handlers/build-viewer.ts), so scoring never waits for them.
  */
-import { EvaluatorError, EVALUATOR_VERSION, logEvent, readVolume, scorePrediction } from '../../../evaluator/index.ts';
+import { EvaluatorError, EVALUATOR_VERSION, logEvent, readVolume, scoreSuites } from '../../../evaluator/index.ts';
+import { SUITE_IDS, type SuiteId } from '../../../contract/metric-suites.ts';
+import { storedCaseMetrics } from '../stored-metrics.ts';
+import { reprepareGold } from './prepare-gold.ts';
 import { inTransaction } from '../../db/pool.ts';
-import { enqueueEvaluationLater, enqueueViewerBuild } from '../../jobs/enqueue.ts';
+import { enqueueEvaluationLater, enqueueRankUncertainty, enqueueViewerBuild } from '../../jobs/enqueue.ts';
 import type { JobContext } from '../../jobs/job-queue.ts';
 import { goldForEvaluation, loadEvaluation } from '../job-rows.ts';
 import { StageClock } from '../stage-clock.ts';
@@ -49,7 +52,8 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
   clock.lap('claim');
   const started = performance.now();
   try {
-    const prepared = await deps.goldCache.get(gold.prepared_key);
+    const preparedKey = gold.prepared_key;
+    const prepared = await deps.goldCache.get(preparedKey, () => reprepareGold(deps, gold.id, preparedKey));
     clock.lap('gold'); // the stage is already 'reading' (startEvaluation): one statement less per case
     const volume = await readVolume(await deps.storage.blobPath(predSha256), {
       maxVoxels: deps.config.maxVoxels,
@@ -58,7 +62,11 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     });
     clock.lap('read');
     await reportProgress(deps.db, evaluationId, 'scoring');
-    const { timings, ...score } = await scorePrediction(prepared, volume, `case ${evaluation.case_name} (${predName})`);
+    // the phase's suites (or its re-evaluation run's), in their order; a name no suite knows is skipped
+    const suites = evaluation.metric_suites.filter((s): s is SuiteId => (SUITE_IDS as readonly string[]).includes(s));
+    const scores = await scoreSuites(prepared, volume, suites.length ? suites : ['atm22'], `case ${evaluation.case_name} (${predName})`);
+    const timings = scores.timings;
+    const score = storedCaseMetrics(suites.length ? suites : ['atm22'], scores);
     clock.lap('score');
     const provenance = {
       evaluatorVersion: EVALUATOR_VERSION,
@@ -73,9 +81,14 @@ export async function evaluateCaseJob(deps: WorkerDeps, evaluationId: number, co
     await inTransaction(deps.db, async (client) => {
       await finishEvaluation(client, evaluation, gold.id, score, provenance);
       await enqueueViewerBuild(deps.queue, evaluationId, client);
+      // the submission's last case: its phase's leaderboard changed, so its rank intervals are recomputed
+      if (evaluation.run_id === null) {
+        const done = await client.query<{ phase_id: number }>(`select phase_id from submissions where id = $1 and status = 'done'`, [evaluation.submission_id]);
+        if (done.rows[0]) await enqueueRankUncertainty(deps.queue, Number(done.rows[0].phase_id), client);
+      }
     });
     clock.lap('record');
-    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, TD: score.TD, BD: score.BD, stages: clock.report() });
+    logEvent('info', 'case scored', { evaluationId, case: evaluation.case_name, ms: provenance.runMs, suites, TD: score.TD, BD: score.BD, IoU: score.IoU, stages: clock.report() });
   } catch (error) {
     if (error instanceof EvaluatorError) {
       await inTransaction(deps.db, (client) => failEvaluation(client, evaluation, 'team', error.code, error.message));

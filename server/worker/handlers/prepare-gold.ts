@@ -10,6 +10,20 @@ import { loadGoldJob } from '../job-rows.ts';
 import { buildGoldViewerArtefacts } from '../viewer-artefacts.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 
+/**
+ * Prepares a ready gold standard again and overwrites its cached file (same key): for a cache written in an older
+ * prepared-gold format, which this evaluator refuses rather than misreads.
+ */
+export async function reprepareGold(deps: WorkerDeps, goldStandardId: number, key: string) {
+  const gold = await loadGoldJob(deps.db, goldStandardId);
+  if (!gold) throw new Error(`gold standard ${goldStandardId} is gone`);
+  const volume = await readVolume(await deps.storage.blobPath(gold.sha256), { maxVoxels: deps.config.maxVoxels, fileName: gold.file_name });
+  const prepared = await prepareGold(volume, { sourceSha256: gold.sha256 });
+  await deps.storage.putObject(key, encodePreparedGold(prepared));
+  logEvent('info', 'gold standard prepared again (cached format was stale)', { goldStandardId, case: gold.case_name, key });
+  return prepared;
+}
+
 export async function prepareGoldJob(deps: WorkerDeps, goldStandardId: number, context: JobContext): Promise<void> {
   const gold = await loadGoldJob(deps.db, goldStandardId);
   if (!gold || gold.status === 'ready') return;

@@ -12,7 +12,7 @@ import { logEvent } from '../../../evaluator/index.ts';
 import type { AppDeps } from '../../app-deps.ts';
 import { inTransaction } from '../../db/pool.ts';
 import type { RunReport, RunRequest } from '../../models/sandbox/run-model-child.ts';
-import { runSandboxed } from '../../models/sandbox/run-sandboxed.ts';
+import { runSandboxed, type SandboxPaths } from '../../models/sandbox/run-sandboxed.ts';
 import { insertBlobs } from '../../submissions/store.ts';
 import { enqueueEvaluations } from '../../jobs/enqueue.ts';
 import type { JobContext } from '../../jobs/job-queue.ts';
@@ -22,6 +22,9 @@ import { WORKER_ID } from '../worker-deps.ts';
 
 const RUN_SCRIPT = new URL('../../models/sandbox/run-model-child.ts', import.meta.url);
 const PROGRESS_EVERY_MS = 1000;
+const MODEL_FILE = 'model.onnx';
+/** A CT's format is told by its name's extension (the stored blob has none). */
+const IMAGE_EXTENSION = /(\.nii\.gz|\.nii|\.nrrd|\.nhdr|\.mha|\.mhd)$/i;
 
 class RetryLater extends Error {}
 
@@ -35,14 +38,14 @@ async function failCase(deps: AppDeps, run: ModelRunJobRow, owner: 'team' | 'pla
   logEvent('warn', 'model run failed', { modelRunId: run.id, case: run.case_name, owner, code });
 }
 
-async function platformFault(deps: AppDeps, run: ModelRunJobRow, context: JobContext, detail: string): Promise<void> {
+async function platformFault(deps: AppDeps, run: ModelRunJobRow, context: JobContext, detail: string, code: 'PLATFORM_ERROR' | 'SANDBOX_UNAVAILABLE' = 'PLATFORM_ERROR'): Promise<void> {
   const message = `platform error while running the model on case ${run.case_name}: ${detail}`;
   logEvent('error', 'model run platform error', { modelRunId: run.id, attempt: context.retryCount + 1, message });
   if (context.retryCount < context.retryLimit) {
     await retryModelRun(deps.db, run, message);
     throw new RetryLater(message);
   }
-  await failCase(deps, run, 'platform', 'PLATFORM_ERROR', `${message} (gave up after ${context.retryCount + 1} attempts; this does not count toward your quota)`);
+  await failCase(deps, run, 'platform', code, `${message} (gave up after ${context.retryCount + 1} attempts; this does not count toward your quota)`);
 }
 
 export async function runModelJob(deps: AppDeps, modelRunId: number, context: JobContext): Promise<void> {
@@ -52,14 +55,21 @@ export async function runModelJob(deps: AppDeps, modelRunId: number, context: Jo
   await startModelRun(deps.db, run, WORKER_ID);
   const scratch = await mkdtemp(join(deps.storage.scratchDir, 'model-run-'));
   try {
-    const request: RunRequest = {
-      modelPath: await deps.storage.blobPath(run.model_sha256),
-      manifest: run.manifest,
-      ctPath: await deps.storage.blobPath(run.ct_sha256),
-      ctFileName: run.ct_file_name,
-      maskPath: join(scratch, `${run.case_name}.nii.gz`),
-      maxVoxels: deps.config.maxVoxels,
+    // the sandbox sees the model and this one CT read-only, and the scratch folder as its only writable one
+    const ctFile = `ct${IMAGE_EXTENSION.exec(run.ct_file_name)?.[1]?.toLowerCase() ?? ''}`;
+    const maskFile = `${run.case_name}.nii.gz`;
+    const files = {
+      inputs: { [MODEL_FILE]: await deps.storage.blobPath(run.model_sha256), [ctFile]: await deps.storage.blobPath(run.ct_sha256) },
+      outputDir: scratch,
     };
+    const requestFor = (paths: SandboxPaths): RunRequest => ({
+      modelPath: paths.inputs[MODEL_FILE],
+      manifest: run.manifest,
+      ctPath: paths.inputs[ctFile],
+      ctFileName: run.ct_file_name,
+      maskPath: join(paths.outputDir, maskFile),
+      maxVoxels: deps.config.maxVoxels,
+    });
     let lastReport = 0;
     let reports = Promise.resolve();
     const onProgress = (done: number, total: number) => {
@@ -68,14 +78,15 @@ export async function runModelJob(deps: AppDeps, modelRunId: number, context: Jo
       reports = reports.then(() => reportInferenceProgress(deps.db, run, done, total)).catch(() => undefined);
     };
     const limits = { timeoutMs: run.model_time_limit_s * 1000, memoryMb: run.model_memory_limit_mb };
-    const outcome = await runSandboxed<RunRequest, RunReport>(RUN_SCRIPT, request, limits, onProgress);
+    const outcome = await runSandboxed<RunRequest, RunReport>(RUN_SCRIPT, deps.config.modelSandbox, files, requestFor, limits, onProgress);
     await reports;
     if (!outcome.ok) {
       const { failure } = outcome;
+      logEvent('info', 'model run stopped', { modelRunId: run.id, case: run.case_name, code: failure.code, ms: outcome.ms, sandbox: outcome.sandbox });
       if (failure.owner === 'team') return await failCase(deps, run, 'team', failure.code, failure.message, { peakMemoryMb: outcome.peakMemoryMb, runMs: outcome.ms });
-      return await platformFault(deps, run, context, failure.message);
+      return await platformFault(deps, run, context, failure.message, failure.code === 'SANDBOX_UNAVAILABLE' ? failure.code : 'PLATFORM_ERROR');
     }
-    const blob = await deps.storage.putFile(request.maskPath);
+    const blob = await deps.storage.putFile(join(scratch, maskFile));
     await inTransaction(deps.db, async (client) => {
       await insertBlobs(client, [blob]);
       await finishModelRun(client, run, {
@@ -87,7 +98,7 @@ export async function runModelJob(deps: AppDeps, modelRunId: number, context: Jo
       });
       await enqueueEvaluations(deps.queue, [run.evaluation_id], client);
     });
-    logEvent('info', 'model run done', { modelRunId: run.id, case: run.case_name, ms: outcome.ms, patches: outcome.result.patches, provider: outcome.result.provider, peakMemoryMb: outcome.peakMemoryMb });
+    logEvent('info', 'model run done', { modelRunId: run.id, case: run.case_name, ms: outcome.ms, patches: outcome.result.patches, provider: outcome.result.provider, peakMemoryMb: outcome.peakMemoryMb, sandbox: outcome.sandbox });
   } catch (error) {
     if (error instanceof RetryLater) throw error;
     await platformFault(deps, run, context, error instanceof Error ? error.message : String(error));

@@ -1,0 +1,21 @@
+/**
+ * Housekeeping of the account tables: expired sessions, used or expired verification and reset links, expired
+ * co-organiser invitations and spent throttling counters are deleted at start and then every hour.
+ */
+import { logEvent } from '../../evaluator/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { purgeExpired } from './store.ts';
+
+export const HOUSEKEEPING_MS = 3600_000;
+
+export async function runHousekeeping(deps: Pick<AppDeps, 'db'>): Promise<Record<string, number>> {
+  const purged = await purgeExpired(deps.db);
+  logEvent('debug', 'expired account rows purged', purged);
+  return purged;
+}
+
+export function startHousekeeping(deps: Pick<AppDeps, 'db'>, intervalMs: number): NodeJS.Timeout {
+  const run = () => void runHousekeeping(deps).catch((error) => logEvent('warn', 'housekeeping failed', { reason: (error as Error).message }));
+  run();
+  return setInterval(run, intervalMs).unref();
+}

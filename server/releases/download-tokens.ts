@@ -1,0 +1,34 @@
+/**
+ * Single-use download URLs (a release's urls.txt): 32 random bytes, kept only as their sha256, valid for an hour
+ * and spent by the first request that presents them. The holder still needs access when they use it: the
+ * token names the user, whose access is decided again then.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../challenges/queryable.ts';
+
+export const TOKEN_LIFETIME_S = 3600;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function issueDownloadTokens(db: Queryable, userId: number, fileIds: readonly number[]): Promise<Map<number, string>> {
+  const tokens = new Map<number, string>();
+  for (const fileId of fileIds) tokens.set(fileId, randomBytes(32).toString('base64url'));
+  await db.query(
+    `insert into release_download_tokens (token_sha256, file_id, user_id, expires_at)
+     select t, f, $3, now() + make_interval(secs => $4) from unnest($1::text[], $2::bigint[]) as x(t, f)`,
+    [[...tokens.values()].map(digest), [...tokens.keys()], userId, TOKEN_LIFETIME_S],
+  );
+  return tokens;
+}
+
+/** Spends a token: the file and user it names, or undefined when it is unknown, spent or expired. */
+export async function spendDownloadToken(db: Queryable, token: string): Promise<{ fileId: number; userId: number } | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const result = await db.query<{ file_id: number; user_id: number }>(
+    `update release_download_tokens set used_at = now()
+      where token_sha256 = $1 and used_at is null and expires_at > now() returning file_id, user_id`,
+    [digest(token)],
+  );
+  const row = result.rows[0];
+  return row ? { fileId: row.file_id, userId: row.user_id } : undefined;
+}

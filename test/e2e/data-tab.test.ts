@@ -1,0 +1,118 @@
+/**
+ * @slow The "Data" tab in Debian's headless Chromium against the real server: a participant whose team has not
+ * accepted the data-use agreement sees why they cannot download, accepts it, downloads a file whose sha256
+ * matches; the organiser creates a release, uploads a file into it and reads the access log, which shows the
+ * participant's download. Screenshots: test-output/screenshots/data-tab/.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { sha256Of } from '../helpers/release-fixtures.ts';
+import { createPhaseWithCases, type PhaseFixture } from '../helpers/submission-fixtures.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { launchBrowser, type Browser } from './browser.ts';
+
+const PASSWORD = 'correct horse 12';
+
+describe('browser client: the Data tab @slow', function () {
+  this.timeout(120_000);
+  this.bail(true);
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let fx: PhaseFixture;
+  let dir: string;
+  const ct = randomBytes(300_000);
+  const participant = `lin-${process.pid}@example.org`;
+
+  before(async () => {
+    t = await createTestApp('e2e-data-tab');
+    fx = await createPhaseWithCases(t, { caseNames: ['A'] });
+    await t.db.query(`update challenges set data_agreement = 'Use these CTs for this challenge only; do not share them.' where id = $1`, [fx.challengeId]);
+    dir = mkdtempSync(join(tmpdir(), 'carina-e2e-data-'));
+    const created = await fx.organiser.post(`/api/challenges/${fx.slug}/releases`, { kind: 'training', name: 'Training set', description: 'Phantom CTs', opensAt: new Date(Date.now() - 60_000).toISOString() });
+    writeFileSync(join(dir, 'case_001.nii.gz'), ct);
+    const up = await fx.organiser.upload(`/api/releases/${created.body.release.id}/files`, [join(dir, 'case_001.nii.gz')]);
+    assert.equal(up.status, 201, up.text);
+    browser = await launchBrowser('data-tab');
+    page = browser.page;
+  });
+  after(async function () {
+    await browser?.close();
+    await t?.close(this.currentTest?.state === 'failed');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a member who has not accepted the agreement sees why, accepts, and downloads a file whose sha256 matches', async () => {
+    await page.goto(`${t.baseUrl}/#/register`);
+    await page.getByLabel('Display name').fill('Lin');
+    await page.getByLabel('E-mail').fill(participant);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in-as').waitFor();
+    await page.goto(`${t.baseUrl}/#/challenges/${fx.slug}`);
+    await page.getByLabel('Team name').fill('Alveoli');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByTestId('team-name').waitFor();
+
+    await page.getByTestId('tab-data').click();
+    const reason = page.getByTestId('access-reason');
+    await reason.waitFor();
+    assert.match((await reason.textContent()) ?? '', /accept the data-use agreement/);
+    assert.equal(await page.getByTestId('file-link').count(), 0, 'no download link before the agreement');
+    assert.match((await page.getByTestId('agreement').textContent()) ?? '', /do not share them/);
+    assert.match((await page.getByTestId('release-files').textContent()) ?? '', new RegExp(sha256Of(ct)));
+    await browser.screenshot('01-agreement-missing');
+
+    await page.getByTestId('accept-agreement').click();
+    await page.getByTestId('file-link').waitFor();
+    assert.equal(await page.getByTestId('access-reason').count(), 0);
+    await browser.screenshot('02-download-links');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('file-link').click()]);
+    assert.equal(download.suggestedFilename(), 'case_001.nii.gz');
+    const path = await download.path();
+    assert.equal(sha256Of(readFileSync(path)), sha256Of(ct));
+    assert.deepEqual(browser.errors.filter((e) => !/401 \(Unauthorized\)/.test(e)), []);
+  });
+
+  it('the organiser creates a release, uploads a file and reads the access log', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByRole('link', { name: 'Register' }).waitFor();
+    const organiser = `org-${process.pid}@example.org`;
+    await page.goto(`${t.baseUrl}/#/register`);
+    await page.getByLabel('Display name').fill('Org');
+    await page.getByLabel('E-mail').fill(organiser);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in-as').waitFor();
+    const userId = (await t.db.query('select id from users where email = $1', [organiser])).rows[0].id;
+    await t.db.query('insert into challenge_organisers (challenge_id, user_id) values ($1, $2)', [fx.challengeId, userId]);
+    await page.goto(`${t.baseUrl}/#/challenges/${fx.slug}/data`);
+    await page.getByRole('button', { name: 'Create release' }).waitFor();
+    const form = page.getByTestId('new-release');
+    await form.getByLabel('Kind').selectOption('documents');
+    await form.getByLabel('Name', { exact: true }).fill('Label protocol');
+    await page.getByRole('button', { name: 'Create release' }).click();
+    const card = page.locator('section', { hasText: 'Label protocol' });
+    await card.waitFor();
+    await card.locator('summary').click();
+    writeFileSync(join(dir, 'protocol.pdf'), '%PDF-1.4 label protocol');
+    await card.getByTestId('release-upload').setInputFiles(join(dir, 'protocol.pdf'));
+    await card.getByRole('button', { name: 'Upload', exact: true }).click();
+    await card.getByText('protocol.pdf').first().waitFor();
+
+    const training = page.locator('section', { hasText: 'Training set' });
+    await training.locator('summary').click();
+    await training.getByRole('button', { name: 'Access log' }).click();
+    const log = training.getByTestId('release-log');
+    await log.waitFor();
+    const text = (await log.textContent()) ?? '';
+    assert.match(text, new RegExp(participant));
+    assert.match(text, /Alveoli/);
+    assert.match(text, /file case_001\.nii\.gz/);
+    await browser.screenshot('03-organiser-log');
+  });
+});
