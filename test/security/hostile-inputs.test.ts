@@ -309,6 +309,13 @@ describe('hostile inputs: each rejected with the right status and no side effect
       for (const key of Object.keys(GOLD_DERIVED)) assert.equal(reply.body.metrics[key], undefined, `${key} is not sent`);
       assert.doesNotMatch(reply.text, /424242|31337/);
     } },
+    { attack: "side door: a model phase's case list read by a team (the hidden CTs' grids)", send: () => doors.modelTeam.member.get(`/api/phases/${doors.modelPhase.phaseId}/cases`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.ok(reply.body.cases.length > 0);
+      for (const c of reply.body.cases) assert.equal(c.geometry, null, `${c.name}: no size, spacing, origin or direction of a hidden CT`);
+    } },
+    { attack: "side door: a model phase's case list read by its organisers (allowed, with the grids)", send: () => doors.modelPhase.organiser.get(`/api/phases/${doors.modelPhase.phaseId}/cases`), expect: { status: 200 }, accepted: async (reply) => {
+      for (const c of reply.body.cases) assert.equal(c.geometry.size.length, 3);
+    } },
     { attack: 'side door: a pending team read by id (the public list hides it)', send: () => outsider.get(`/api/teams/${doors.pendingTeam}`), expect: { status: 404, code: 'NOT_FOUND' } },
     { attack: 'side door: a rejected team read by id, anonymously', send: () => t.agent().get(`/api/teams/${doors.rejectedTeam}`), expect: { status: 404, code: 'NOT_FOUND' } },
     { attack: 'side door: a rejected team read by its organisers (allowed)', send: () => doors.inspectPhase.organiser.get(`/api/teams/${doors.rejectedTeam}`), expect: { status: 200 }, accepted: async (reply) => {
@@ -396,7 +403,7 @@ describe('hostile inputs: each rejected with the right status and no side effect
   );
 
   it('the table covers every kind of attack of the issue', () => {
-    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /malformed session cookie/, /mint/, /unverified account/, /verification link/, /X-Forwarded-For/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
+    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /malformed session cookie/, /mint/, /unverified account/, /verification link/, /X-Forwarded-For/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /case list/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
       assert.ok(rows.some((row) => kind.test(row.attack)), `a row for ${kind}`);
     }
   });
