@@ -29,7 +29,11 @@ export type GoldVersion = z.infer<typeof GoldVersion>;
 export const GoldRef = z.strictObject({ id: Id, version: z.number().int(), status: GoldStatus });
 export type GoldRef = z.infer<typeof GoldRef>;
 
-export const Case = z.strictObject({ id: Id, name: z.string(), geometry: ImageGeometry });
+/**
+ * A case as a phase lists it. `geometry` (the CT's grid, which a mask must match) is null for everyone but the
+ * organisers in a model phase: its CTs are hidden, and so is their size.
+ */
+export const Case = z.strictObject({ id: Id, name: z.string(), geometry: ImageGeometry.nullable() });
 export type Case = z.infer<typeof Case>;
 export const PhaseCase = Case.extend({
   /** Organisers only. */

@@ -25,6 +25,7 @@ export const HTTP_ERRORS = {
   RANGE_NOT_SATISFIABLE: { status: 416, hint: 'the Range asks for bytes past the end of the file; ask for a range within its size (several ranges get the whole file)' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'the upload exceeds the size limit given in the message' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'send multipart/form-data for uploads and application/json otherwise' },
+  UPLOAD_BUDGET_EXCEEDED: { status: 429, hint: 'your team has too many bytes on their way in (uploads in progress, reserved resumable uploads); let them finish or delete open ones, then retry' },
   INSUFFICIENT_STORAGE: { status: 507, hint: 'the platform is out of upload space; try later and tell the organisers' },
   INTERNAL: { status: 500, hint: 'a platform fault; it has been logged' },
   UNAVAILABLE: { status: 503, hint: 'the platform is starting or shutting down; retry shortly' },

@@ -1,7 +1,7 @@
 /** A phase's leaderboard: ranked entries, plus (organisers, `?all=1`) the excluded ones flagged. */
 import { z } from 'zod';
 import { Id, IdRef, Instant, Metrics } from './common.ts';
-import { LeaderboardPick, RankingScheme } from './phases.ts';
+import { LeaderboardPick, RankingScheme, ResultsVisibility } from './phases.ts';
 
 export const LeaderboardQuery = z.object({ all: z.enum(['0', '1', 'true', 'false'], { error: 'all must be 1 or 0' }).optional() });
 
@@ -56,6 +56,8 @@ export const Leaderboard = z.strictObject({
   pick: LeaderboardPick,
   explanation: z.string(),
   entries: z.array(LeaderboardEntry),
+  /** Present when the phase withholds its results from teams (entries then empty): until when, or for good. */
+  withheld: z.strictObject({ visibility: ResultsVisibility, visibleFrom: Instant.nullable() }).optional(),
   uncertainty: LeaderboardUncertainty.optional(),
 });
 export type Leaderboard = z.infer<typeof Leaderboard>;

@@ -32,6 +32,14 @@ export const RankingScheme = z.discriminatedUnion('scheme', [
 export type RankingScheme = z.infer<typeof RankingScheme>;
 
 export const LeaderboardPick = z.enum(['best', 'latest']);
+
+/**
+ * When teams see a phase's results (scores, ranks, per-case metrics, the 3D view): as soon as they exist ('live'),
+ * once the phase has closed ('after-close'), or never ('never': organisers only, e.g. a final test phase whose
+ * results are announced elsewhere).
+ */
+export const ResultsVisibility = z.enum(['live', 'after-close', 'never']);
+export type ResultsVisibility = z.infer<typeof ResultsVisibility>;
 export type LeaderboardPick = z.infer<typeof LeaderboardPick>;
 
 const instant = z
@@ -118,6 +126,7 @@ const phaseFields = {
   totalLimit: z.number().int().min(1).max(100000).nullable(),
   showCaseResults: z.boolean(),
   teamsInspectIn3d: z.boolean(),
+  resultsVisibility: ResultsVisibility,
   modelMaxBytes: z.number().int().min(1024).max(4294967296),
   modelTimeLimitS: z.number().int().min(10).max(14400),
   modelMemoryLimitMb: z.number().int().min(256).max(65536),
@@ -147,6 +156,7 @@ export const NewPhaseBody = z
     totalLimit: phaseFields.totalLimit.default(null),
     showCaseResults: phaseFields.showCaseResults.default(true),
     teamsInspectIn3d: phaseFields.teamsInspectIn3d.default(false),
+    resultsVisibility: phaseFields.resultsVisibility.default('live'),
     modelMaxBytes: phaseFields.modelMaxBytes.default(DEFAULT_MODEL_LIMITS.modelMaxBytes),
     modelTimeLimitS: phaseFields.modelTimeLimitS.default(DEFAULT_MODEL_LIMITS.modelTimeLimitS),
     modelMemoryLimitMb: phaseFields.modelMemoryLimitMb.default(DEFAULT_MODEL_LIMITS.modelMemoryLimitMb),
@@ -185,6 +195,7 @@ export const Phase = z.strictObject({
   showCaseResults: z.boolean(),
   /** Teams may open the 3D inspection of their own evaluations (it shows the gold standard's shape). */
   teamsInspectIn3d: z.boolean(),
+  resultsVisibility: ResultsVisibility,
   /** Model phases only. */
   modelLimits: ModelLimits.optional(),
   ranking: RankingScheme,

@@ -14,6 +14,7 @@ import { AppError } from './errors.ts';
 import { intakeRouter } from './intake/routes.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { leaderboardsRouter } from './leaderboards/routes.ts';
 import { modelsRouter } from './models/routes.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy); // TRUST_PROXY: none by default (req.ip is the socket's address)
   app.use(requestLog());
+  app.use(securityHeaders()); // CSP, nosniff, no framing, no referrer: on every reply, errors and static files included
   app.use(gate.middleware());
   app.use(meter.middleware());
   app.get('/healthz', (_req, res) => {

@@ -44,6 +44,10 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1024, 2 ** 40, 4 * 2 ** 30),
   MAX_UNPACKED_BYTES: integer('MAX_UNPACKED_BYTES', 1024, 2 ** 42, 16 * 2 ** 30),
   MAX_VOXELS: integer('MAX_VOXELS', 1, 2 ** 31, 2 ** 30),
+  UPLOAD_RESERVE_BYTES: integer('UPLOAD_RESERVE_BYTES', 0, 2 ** 50, 64 * 2 ** 20),
+  TEAM_UPLOAD_BYTES_IN_FLIGHT: integer('TEAM_UPLOAD_BYTES_IN_FLIGHT', 2 ** 20, 2 ** 44, 8 * 2 ** 30),
+  REJECTED_UPLOADS_PER_HOUR: integer('REJECTED_UPLOADS_PER_HOUR', 1, 100000, 30),
+  UPLOAD_IDLE_EXPIRY_S: integer('UPLOAD_IDLE_EXPIRY_S', 10, 24 * 3600, 600),
   EVALUATION_TIMEOUT_S: integer('EVALUATION_TIMEOUT_S', 5, 24 * 3600, 900),
   EVALUATION_RETRIES: integer('EVALUATION_RETRIES', 0, 10, 2),
   QUEUE_MAINTENANCE_S: integer('QUEUE_MAINTENANCE_S', 1, 3600, 30),
@@ -107,6 +111,7 @@ const schema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || v === '' || v.length >= 16, { message: 'METRICS_TOKEN must have at least 16 characters' }),
+  METRICS_CACHE_S: integer('METRICS_CACHE_S', 0, 3600, 15),
 });
 
 /**
@@ -153,6 +158,14 @@ export interface Config {
   readonly maxUploadBytes: number;
   readonly maxUnpackedBytes: number;
   readonly maxVoxels: number;
+  /** Uploads are refused (507) before any byte is received when they would leave less free space than this. */
+  readonly uploadReserveBytes: number;
+  /** A team's bytes on their way in at once: multipart uploads in progress plus unreceived resumable reservations. */
+  readonly teamUploadBytesInFlight: number;
+  /** Uploads of a team refused after receiving (413, 422) per hour before its uploads get 429. */
+  readonly rejectedUploadsPerHour: number;
+  /** A resumable upload that has received no byte expires this long after its creation. */
+  readonly uploadIdleExpiryS: number;
   readonly evaluationTimeoutS: number;
   readonly evaluationRetries: number;
   /** How often the queue notices jobs of dead workers (expired) and retries them. */
@@ -192,6 +205,8 @@ export interface Config {
   readonly shutdownGraceS: number;
   /** When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>". */
   readonly metricsToken?: string;
+  /** The database-derived metrics (whole-table aggregates) are read at most once per this many seconds. */
+  readonly metricsCacheS: number;
   /** How a team's model runs: in the bubblewrap sandbox (the default), or unconfined (MODEL_SANDBOX=off). */
   readonly modelSandbox: ModelSandboxSettings;
 }
@@ -239,6 +254,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: v.MAX_UPLOAD_BYTES,
     maxUnpackedBytes: v.MAX_UNPACKED_BYTES,
     maxVoxels: v.MAX_VOXELS,
+    uploadReserveBytes: v.UPLOAD_RESERVE_BYTES,
+    teamUploadBytesInFlight: v.TEAM_UPLOAD_BYTES_IN_FLIGHT,
+    rejectedUploadsPerHour: v.REJECTED_UPLOADS_PER_HOUR,
+    uploadIdleExpiryS: v.UPLOAD_IDLE_EXPIRY_S,
     evaluationTimeoutS: v.EVALUATION_TIMEOUT_S,
     evaluationRetries: v.EVALUATION_RETRIES,
     maintenanceIntervalS: v.QUEUE_MAINTENANCE_S,
@@ -261,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blobCacheMaxBytes: v.BLOB_CACHE_MAX_BYTES,
     shutdownGraceS: v.SHUTDOWN_GRACE_S,
     metricsToken: v.METRICS_TOKEN || undefined,
+    metricsCacheS: v.METRICS_CACHE_S,
     modelSandbox: { enabled: v.MODEL_SANDBOX !== 'off', cpuThreads: v.MODEL_CPU_THREADS },
   };
 }

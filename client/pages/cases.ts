@@ -117,7 +117,11 @@ function caseTable(cases: PhaseCase[], onDone: () => void): HTMLElement {
           'tr',
           { 'data-case': c.name },
           h('td', {}, h('strong', {}, c.name)),
-          h('td', { class: 'small' }, `${describeSize(c.geometry.size)} voxels`, h('div', { class: 'muted' }, `${c.geometry.spacing.map((s) => s.toFixed(3)).join(' × ')} mm`)),
+          h(
+            'td',
+            { class: 'small' },
+            c.geometry ? [`${describeSize(c.geometry.size)} voxels`, h('div', { class: 'muted' }, `${c.geometry.spacing.map((s) => s.toFixed(3)).join(' × ')} mm`)] : h('span', { class: 'muted' }, 'hidden'),
+          ),
           h('td', { class: 'small' }, c.ctFileName ?? '—'),
           h('td', {}, h('ul', {}, (c.goldVersions ?? []).map(goldLine)), correctedGoldForm(c, onDone)),
           h('td', {}, h('a', { href: `#/cases/${c.id}/viewer` }, 'Gold in 3D')),

@@ -64,7 +64,7 @@ function phaseTable(detail: ChallengeDetail): HTMLElement {
             h('td', {}, phaseWindow(phase)),
             h('td', {}, limitsText(phase)),
             h('td', { class: 'num' }, String(phase.caseCount)),
-            h('td', { class: 'small' }, rankingText(phase), phase.showCaseResults ? (phase.teamsInspectIn3d ? h('div', { class: 'muted' }, 'teams may inspect their cases in 3D') : null) : h('div', { class: 'muted' }, 'per-case results hidden')),
+            h('td', { class: 'small' }, rankingText(phase), phase.resultsVisibility === 'live' ? null : h('div', { class: 'muted' }, phase.resultsVisibility === 'after-close' ? 'results shown after the close' : 'results not shown to teams'), phase.showCaseResults ? (phase.teamsInspectIn3d ? h('div', { class: 'muted' }, 'teams may inspect their cases in 3D') : null) : h('div', { class: 'muted' }, 'per-case results hidden')),
             h('td', {}, phaseLinks(phase, detail)),
           ),
         ),

@@ -144,7 +144,9 @@ export async function leaderboardPage({ root, params, query }: PageContext): Pro
     h('p', {}, h('a', { href: `#/challenges/${encodeURIComponent(phase.challengeSlug)}` }, 'Back to the challenge')),
     h('section', { class: 'card', 'data-testid': 'ranking-explanation' }, h('h2', {}, 'How teams are ranked'), h('p', {}, board.explanation), h('p', { class: 'muted small' }, 'Metrics are the ATM\u201922 official ones in percent, averaged over the cases; hover a value for its standard deviation. Click a column heading to sort by it.')),
     uncertaintySummary(board),
-    board.entries.length ? h('div', { class: 'table-scroll' }, table) : h('p', { class: 'muted' }, 'No finished submission yet.'),
+    board.entries.length
+      ? h('div', { class: 'table-scroll' }, table)
+      : h('p', { class: 'muted' }, board.withheld ? (board.withheld.visibleFrom ? `Results are hidden until the phase closes (${board.withheld.visibleFrom}).` : 'The results of this phase are not shown to teams.') : 'No finished submission yet.'),
     all && excluded.length
       ? h('section', {}, h('h2', {}, 'Excluded entries'), h('ul', {}, excluded.map((e) => h('li', {}, `${e.team.name} (#${e.submissionId}): `, e.hidden ? `hidden — ${e.hiddenReason ?? ''} ` : '', e.disqualified ? `disqualified — ${e.disqualifiedReason ?? ''}` : ''))))
       : null,

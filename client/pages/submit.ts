@@ -190,6 +190,7 @@ async function precheck(files: File[], cases: PhaseCase[], report: (partial: Che
       if (row.state !== 'checking' || !row.file) continue;
       const c = cases.find((x) => x.name === row.caseName)!;
       const header: HeaderResult = await readHeader(byName.get(row.file)!);
+      if (!c.geometry) continue; // a model phase's hidden grid: no mask is checked against it
       const found = checkHeader(c.name, c.geometry, row.file, header);
       problems.push(...found);
       row.state = found.length ? 'problem' : 'ok';

@@ -15,7 +15,8 @@ import type { SubmissionProblem } from '../../contract/submission-files/submissi
 
 export interface CaseGeometry {
   readonly name: string;
-  readonly geometry: ImageGeometry;
+  /** null where the phase hides its CTs (a model phase): nothing to check a mask against. */
+  readonly geometry: ImageGeometry | null;
 }
 
 /** What reading one file's header gave: its geometry, or why it could not be read. */
@@ -58,7 +59,7 @@ export function precheckSubmission(
   for (const c of cases) {
     const fileName = names.fileOfCase.get(c.name);
     const header = fileName === undefined ? undefined : headers.get(fileName);
-    if (fileName !== undefined && header) problems.push(...checkHeader(c.name, c.geometry, fileName, header));
+    if (fileName !== undefined && header && c.geometry) problems.push(...checkHeader(c.name, c.geometry, fileName, header));
   }
   return problems;
 }

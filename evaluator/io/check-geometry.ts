@@ -2,7 +2,8 @@
  * Does an image lie on the same voxel grid as a reference (a case's CT or gold standard)? Size must match
  * exactly; spacing, origin and direction within a tolerance, since files written by different tools round
  * geometry differently (NIfTI stores float32). Used by the evaluator before scoring and by the platform at
- * upload, so both say the same thing.
+ * upload, so both say the same thing. A candidate whose geometry holds NaN or infinity never matches (such a
+ * header would otherwise slip through, as every comparison with NaN is false).
  */
 import { describeSize, type ImageGeometry } from './image-volume.ts';
 
@@ -34,6 +35,12 @@ export function geometryMismatches(
   tolerance: GeometryTolerance = DEFAULT_GEOMETRY_TOLERANCE,
 ): string[] {
   const problems: string[] = [];
+  // NaN and ±Inf compare false with everything, so without this a broken header would pass every test below
+  const broken = (['spacing', 'origin', 'direction'] as const).filter((key) => candidate[key].some((v) => !Number.isFinite(v)));
+  if (broken.length) {
+    problems.push(`${broken.join(', ')} hold${broken.length === 1 ? 's' : ''} a value that is not a finite number (NaN or infinity): the file's geometry is broken`);
+    return problems;
+  }
   if (reference.size.some((n, a) => n !== candidate.size[a])) {
     problems.push(`size ${describeSize(candidate.size)} does not match ${referenceName}'s ${describeSize(reference.size)}`);
     return problems;

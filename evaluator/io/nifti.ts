@@ -139,7 +139,9 @@ function spatialSize(header: NiftiHeader, path: string): [number, number, number
 function geometry(header: NiftiHeader): Pick<ImageVolume, 'spacing' | 'origin' | 'direction'> {
   const spacing = [1, 2, 3].map((n) => {
     const s = Math.abs(header.pixdim[n]);
-    return s > 0 && Number.isFinite(s) ? s : 1;
+    // ITK reads a zero spacing as 1; NaN and infinity are kept, so the geometry check refuses the file
+    if (!Number.isFinite(s)) return Number.NaN;
+    return s > 0 ? s : 1;
   }) as [number, number, number];
   let columns: number[][] | null = null; // columns[c] = physical RAS direction of axis c (unit)
   let offset: number[] = [0, 0, 0];

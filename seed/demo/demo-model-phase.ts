@@ -44,6 +44,7 @@ export function demoModelPhaseFields(now: Date): PhaseFields {
     totalLimit: 10,
     showCaseResults: true,
     teamsInspectIn3d: false,
+    resultsVisibility: 'live',
     ...DEFAULT_MODEL_LIMITS,
     modelTimeLimitS: 300,
     modelMemoryLimitMb: 2048,

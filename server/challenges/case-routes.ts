@@ -55,9 +55,12 @@ export function caseRoutes(deps: AppDeps): Router {
   router.get('/api/phases/:id/cases', async (req: Request, res: Response) => {
     const phase = await phaseById(deps.db, idParam(req.params.id, 'phase'));
     const { cases, golds } = await casesForViewer(deps, phase, req.auth?.user);
+    // a model phase's CTs are hidden: their grid too (golds is set for organisers only)
+    const hideGrid = phase.kind === 'model' && !golds;
     res.json({
       cases: cases.map((c) => ({
         ...caseView(c),
+        ...(hideGrid ? { geometry: null } : {}),
         ...(golds ? { ctFileName: c.ct_file_name, goldVersions: (golds.get(c.id) ?? []).map(goldView) } : {}),
       })),
     });

@@ -17,6 +17,15 @@ import { isUniqueViolation } from './pg-errors.ts';
 const nameTaken = (name: string, challenge: { slug: string }) =>
   new AppError('CONFLICT', `"${challenge.slug}" has a phase named "${name}" already; choose another name`);
 
+/** The 3D inspection serves the CT and the gold standard, which a model phase never shows a team. */
+function refuseInspectionOfModelPhase(fields: PhaseFields): void {
+  if (fields.kind === 'model' && fields.teamsInspectIn3d) {
+    throw new AppError('VALIDATION_FAILED', 'teamsInspectIn3d: a model phase keeps its CTs and gold standards hidden, so teams cannot inspect its cases in 3D', [
+      { field: 'teamsInspectIn3d', problem: 'must be false in a model phase' },
+    ]);
+  }
+}
+
 /** 422 for a suite name no suite has (the contract checks the shape; the catalogue is contract/metric-suites.ts). */
 function checkSuites(suites: readonly string[] | undefined): void {
   const unknown = unknownSuites(suites ?? []);
@@ -32,6 +41,7 @@ export async function createPhase(deps: AppDeps, user: UserRow, slug: string, fi
   const challenge = await challengeBySlug(deps.db, slug);
   await requireOrganiser(deps.db, challenge.id, user);
   checkSuites(fields.metricSuites);
+  refuseInspectionOfModelPhase(fields);
   try {
     return await inTransaction(deps.db, async (client) => {
       const phase = await insertPhase(client, challenge.id, fields);
@@ -59,6 +69,7 @@ function storedFields(phase: PhaseRow): PhaseFields {
     modelMaxBytes: Number(phase.model_max_bytes),
     modelTimeLimitS: phase.model_time_limit_s,
     modelMemoryLimitMb: phase.model_memory_limit_mb,
+    resultsVisibility: phase.results_visibility,
     metricSuites: phase.metric_suites,
   };
 }
@@ -83,6 +94,7 @@ export async function changePhase(deps: AppDeps, user: UserRow, phaseId: number,
       `closesAt: must be after opensAt (${merged.opensAt.toISOString()}), got ${merged.closesAt.toISOString()}`,
     );
   }
+  refuseInspectionOfModelPhase(merged);
   if (merged.kind !== phase.kind && (await phaseHasSubmissions(deps.db, phase.id))) {
     throw new AppError('CONFLICT', `phase "${phase.name}" has submissions already, so its kind stays "${phase.kind}"`);
   }

@@ -6,7 +6,11 @@ import type { Queryable } from './queryable.ts';
 export type PhaseWithCaseCount = PhaseRow & { case_count: number };
 
 const FIELDS_SQL = `name, kind, opens_at, closes_at, daily_limit, total_limit, show_case_results, ranking, leaderboard_pick, teams_inspect_in_3d,
-  model_max_bytes, model_time_limit_s, model_memory_limit_mb, metric_suites`;
+  model_max_bytes, model_time_limit_s, model_memory_limit_mb, results_visibility, metric_suites`;
+
+const FIELD_COUNT = FIELDS_SQL.split(',').length;
+/** `$from, $from+1, …` for the phase's fields, so the column list and the placeholders cannot drift apart. */
+const placeholders = (from: number) => Array.from({ length: FIELD_COUNT }, (_, i) => `$${from + i}`).join(', ');
 
 function fieldValues(fields: PhaseFields): unknown[] {
   return [
@@ -23,6 +27,7 @@ function fieldValues(fields: PhaseFields): unknown[] {
     fields.modelMaxBytes,
     fields.modelTimeLimitS,
     fields.modelMemoryLimitMb,
+    fields.resultsVisibility,
     fields.metricSuites,
   ];
 }
@@ -30,7 +35,7 @@ function fieldValues(fields: PhaseFields): unknown[] {
 /** Throws a unique violation (phases_challenge_id_name_key) when the name is taken in the challenge. */
 export async function insertPhase(db: Queryable, challengeId: number, fields: PhaseFields): Promise<PhaseRow> {
   const result = await db.query<PhaseRow>(
-    `insert into phases (challenge_id, ${FIELDS_SQL}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning *`,
+    `insert into phases (challenge_id, ${FIELDS_SQL}) values ($1, ${placeholders(2)}) returning *`,
     [challengeId, ...fieldValues(fields)],
   );
   return result.rows[0];
@@ -39,7 +44,7 @@ export async function insertPhase(db: Queryable, challengeId: number, fields: Ph
 /** Rewrites every field of a phase (the caller merged the changes into the stored row). */
 export async function updatePhase(db: Queryable, id: number, fields: PhaseFields): Promise<PhaseRow> {
   const result = await db.query<PhaseRow>(
-    `update phases set (${FIELDS_SQL}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) where id = $1 returning *`,
+    `update phases set (${FIELDS_SQL}) = (${placeholders(2)}) where id = $1 returning *`,
     [id, ...fieldValues(fields)],
   );
   return result.rows[0];

@@ -1,4 +1,5 @@
 /** Rows of a challenge, its phases and its teams, as the database returns them (migrations/0002, 0003, …). */
+import type { ResultsVisibility } from '../../contract/phases.ts';
 import type { SuiteId } from '../../contract/metric-suites.ts';
 import type { RankingScheme } from './ranking-scheme.ts';
 
@@ -25,6 +26,8 @@ export interface PhaseRow {
   show_case_results: boolean;
   /** Teams may open the 3D inspection (which reveals the gold standard's shape) of their own evaluations. */
   teams_inspect_in_3d: boolean;
+  /** When teams see results: 'live', 'after-close' or 'never' (server/challenges/results-visibility.ts). */
+  results_visibility: ResultsVisibility;
   /** Model phases: upload size, and per-case inference time and memory. */
   model_max_bytes: number;
   model_time_limit_s: number;

@@ -39,6 +39,7 @@ export function phaseView(phase: PhaseRow, caseCount: number): Phase {
     totalLimit: phase.total_limit,
     showCaseResults: phase.show_case_results,
     teamsInspectIn3d: phase.teams_inspect_in_3d,
+    resultsVisibility: phase.results_visibility,
     ...(phase.kind === 'model'
       ? { modelLimits: { maxBytes: Number(phase.model_max_bytes), timeLimitPerCaseS: phase.model_time_limit_s, memoryLimitPerCaseMb: phase.model_memory_limit_mb } }
       : {}),

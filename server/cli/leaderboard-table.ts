@@ -13,6 +13,8 @@ export interface LeaderboardReply {
   phase: { id: number; name: string };
   explanation: string;
   entries: Entry[];
+  /** The phase withholds its results from teams (server/challenges/results-visibility.ts). */
+  withheld?: { visibility: string; visibleFrom: string | null };
 }
 
 const METRICS = ['TD', 'BD', 'DSC', 'Precision'] as const;
@@ -36,6 +38,7 @@ export function leaderboardTable(board: LeaderboardReply): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const title = `${oneLine(board.phase.name)} (phase ${board.phase.id})`;
-  const body = rows.length ? rows.map(line).join('\n') : '(no evaluated submissions yet)';
+  const withheld = board.withheld && (board.withheld.visibleFrom ? `(results are hidden until the phase closes, ${board.withheld.visibleFrom})` : '(results of this phase are not shown to teams)');
+  const body = rows.length ? rows.map(line).join('\n') : (withheld || '(no evaluated submissions yet)');
   return `${title}\n${line(header)}\n${body}\n\n${board.explanation}\n`;
 }

@@ -1,7 +1,8 @@
 /**
  * Where an upload goes, settled before any byte of it is received, by every way files arrive (a multipart
  * request, a resumable upload's creation, its submission): the phase open for this kind of submission, the team
- * accepted, cases defined, quota left; and what the phase's kind allows — how many files, how large each.
+ * accepted, cases defined, quota left, not too many rejected uploads lately; and what the phase's kind allows — how
+ * many files, how large each (masks: from the case grids, case-grid-limits.ts).
  */
 import type { AppDeps } from '../app-deps.ts';
 import { requireVerified } from '../auth/authenticate.ts';
@@ -13,6 +14,8 @@ import { AppError } from '../errors.ts';
 import { modelLimitsOf, type ModelLimits } from '../models/model-store.ts';
 import { quotaOf, requireQuotaLeft } from '../submissions/quota.ts';
 import { casesOfPhase, type PhaseCase } from '../submissions/store.ts';
+import { maskUploadLimits } from './case-grid-limits.ts';
+import { requireFewRejections } from './rejected-uploads.ts';
 import { requireOpenPhase, type IntakeKind } from './phase-window.ts';
 
 /** An archive may hold at most this many entries per case (folders, resource forks and notes included). */
@@ -30,6 +33,9 @@ interface Target {
 
 export interface MaskTarget extends Target {
   readonly kind: 'masks';
+  /** Archives: no entry larger, no more unpacked in all (case-grid-limits.ts). */
+  readonly maxEntryBytes: number;
+  readonly maxUnpackedBytes: number;
 }
 
 export interface ModelTarget extends Target {
@@ -43,7 +49,8 @@ export type IntakeTarget = MaskTarget | ModelTarget;
 export async function intakeTargetOf(deps: AppDeps, phase: PhaseRow, team: TeamRow): Promise<IntakeTarget> {
   const cases = await casesOfPhase(deps.db, phase.id);
   if (phase.kind === 'masks') {
-    return { kind: 'masks', phase, team, cases, maxFiles: ARCHIVE_ENTRIES_PER_CASE * cases.length, maxFileBytes: deps.config.maxUploadBytes };
+    const limits = maskUploadLimits(cases.map((c) => c.geometry), deps.config);
+    return { kind: 'masks', phase, team, cases, maxFiles: ARCHIVE_ENTRIES_PER_CASE * cases.length, ...limits };
   }
   const limits = await modelLimitsOf(deps.db, phase.id);
   return { kind: 'model', phase, team, cases, limits, maxFiles: 1, maxFileBytes: Math.min(limits.maxBytes, deps.config.maxUploadBytes) };
@@ -58,6 +65,7 @@ export async function openIntakeTarget(deps: AppDeps, phaseId: number, user: Use
   const phase = await phaseById(deps.db, phaseId);
   const team = await requireActiveTeam(deps.db, await challengeById(deps.db, phase.challenge_id), user);
   requireOpenPhase(phase, kind ?? phase.kind);
+  await requireFewRejections(deps.db, team, deps.config.rejectedUploadsPerHour);
   const target = await intakeTargetOf(deps, phase, team);
   if (target.cases.length === 0) {
     const why = target.kind === 'masks' ? 'nothing can be submitted to it' : 'a model has nothing to run on';

@@ -1,10 +1,10 @@
 /**
- * Who sees a phase's rank uncertainty: its organisers always; teams and visitors only where the phase shows
- * results to teams (today: `show_case_results`, the same check as the per-case results of a submission). The one
- * gate, so that a later results-visibility option changes it here only.
+ * Who sees a phase's rank uncertainty: its organisers always; teams and visitors only where the phase shows them
+ * per-case results now (server/challenges/results-visibility.ts: `show_case_results` and the phase's
+ * `resultsVisibility`), since the intervals are computed from per-case scores.
  */
-import type { PhaseRow } from '../challenges/rows.ts';
+import { caseResultsShownToTeams, type PhaseResultRules } from '../challenges/results-visibility.ts';
 
-export function uncertaintyVisible(phase: Pick<PhaseRow, 'show_case_results'>, organiser: boolean): boolean {
-  return organiser || phase.show_case_results;
+export function uncertaintyVisible(phase: PhaseResultRules, organiser: boolean, now = new Date()): boolean {
+  return organiser || caseResultsShownToTeams(phase, now);
 }

@@ -11,10 +11,17 @@ import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { isOrganiser } from '../challenges/access.ts';
 import { phaseById } from '../challenges/lookups.ts';
+import { caseResultsShownToTeams, teamVisibleError } from '../challenges/results-visibility.ts';
 import { AppError } from '../errors.ts';
 import { isTeamMember, submissionById } from '../submissions/store.ts';
 import { modelRules } from './model-rules.ts';
 import { modelLimitsOf, modelRunsOfSubmission, submissionModel } from './model-store.ts';
+
+function modelRunError(code: string, message: string | null, organiser: boolean): { code: FailureCode; message: string | null } {
+  if (organiser) return { code: code as FailureCode, message };
+  const shown = teamVisibleError({ code, message, owner: null }, false);
+  return { code: (shown.code ?? code) as FailureCode, message: shown.message };
+}
 
 function idParam(req: Request, what: string): number {
   const id = Number(req.params.id);
@@ -42,7 +49,9 @@ export function modelsRouter(deps: AppDeps): Router {
     const model = await submissionModel(deps.db, id);
     if (!model) throw new AppError('NOT_FOUND', `submission ${id} is a mask submission, not a model`);
     const runs = await modelRunsOfSubmission(deps.db, id);
-    const hideCases = !row.show_case_results && !organiser;
+    // a team sees per-case detail only where the phase shows case results, and never a model's own error text
+    // (it may quote shapes or values computed from a hidden CT): the code with the catalogue's hint instead
+    const hideCases = !organiser && !caseResultsShownToTeams(row);
     const reply: SubmissionModel = {
       submissionId: id,
       model: { file: model.original_name, sha256: model.sha256, structure: model.summary },
@@ -51,12 +60,13 @@ export function modelsRouter(deps: AppDeps): Router {
         case: hideCases ? `case ${n + 1}` : r.case_name,
         status: r.status,
         attempts: r.attempts,
-        patchesDone: r.patches_done,
-        patchesTotal: r.patches_total,
+        // the patch count follows the hidden CT's size; time and memory follow it too
+        patchesDone: hideCases ? null : r.patches_done,
+        patchesTotal: hideCases ? null : r.patches_total,
         provider: r.provider,
-        runMs: r.run_ms,
-        peakMemoryMb: r.peak_memory_mb,
-        error: r.error_code ? { code: r.error_code as FailureCode, message: r.error_message } : null,
+        runMs: hideCases ? null : r.run_ms,
+        peakMemoryMb: hideCases ? null : r.peak_memory_mb,
+        error: r.error_code ? modelRunError(r.error_code, r.error_message, organiser) : null,
       })),
     };
     res.json(reply);

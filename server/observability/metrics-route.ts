@@ -2,7 +2,8 @@
  * GET /metrics in the Prometheus text format, written by `prom-client`: the platform's state from the database
  * (queues, evaluations, scoring times — the same from any server), this server's uploads and drain state, and
  * its process metrics (prom-client's defaults). When METRICS_TOKEN is set, the scraper must send it as a Bearer
- * token. If the database cannot be reached, the scrape still answers, with carina_database_up 0 and the rest.
+ * token. If the database cannot be reached, the scrape still answers, with carina_database_up 0 and the rest. The
+ * database-derived part is read at most once per METRICS_CACHE_S (platform-state-cache.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
@@ -12,6 +13,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../errors.ts';
 import type { UploadGate } from '../lifecycle/upload-gate.ts';
 import { platformState, type PlatformState } from './platform-metrics.ts';
+import { PlatformStateCache } from './platform-state-cache.ts';
 import { formatHistogram } from './prometheus-text.ts';
 import type { UploadMeter } from './upload-meter.ts';
 
@@ -38,7 +40,7 @@ function mirroredCounter(registry: Registry, name: string, help: string, read: (
 }
 
 /** One registry per app, so several apps in one process (tests) keep their own numbers. */
-function platformRegistry(uploads: UploadMeter, gate: UploadGate) {
+function platformRegistry(uploads: UploadMeter, gate: UploadGate, cache: PlatformStateCache) {
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const databaseUp = gauge('carina_database_up', '1 when the database answered this scrape.');
@@ -49,6 +51,8 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate) {
   mirroredCounter(registry, 'carina_upload_files_total', 'Uploaded files received by this server process.', () => uploads.files);
   new Gauge({ name: 'carina_uploads_in_flight', help: 'Uploads this server is receiving now.', registers: [registry], collect() { this.set(gate.uploadsInFlight); } });
   new Gauge({ name: 'carina_server_draining', help: '1 once this server is shutting down (new uploads get 503).', registers: [registry], collect() { this.set(gate.draining ? 1 : 0); } });
+  new Gauge({ name: 'carina_metrics_state_age_seconds', help: 'Age of the database-derived metrics in this scrape (they are cached for METRICS_CACHE_S).', registers: [registry], collect() { this.set(cache.ageS()); } });
+  mirroredCounter(registry, 'carina_metrics_database_reads_total', 'Times this server read the database-derived metrics (at most one per METRICS_CACHE_S).', () => cache.reads);
   collectDefaultMetrics({ register: registry });
 
   /** Sets the database-derived gauges from one read of the platform's state (or marks the database down). */
@@ -68,12 +72,13 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate) {
 
 export function metricsRouter(deps: AppDeps, uploads: UploadMeter, gate: UploadGate): Router {
   const router = Router();
-  const { registry, record } = platformRegistry(uploads, gate);
+  const cache = new PlatformStateCache(() => platformState(deps.db, deps.queue), deps.config.metricsCacheS);
+  const { registry, record } = platformRegistry(uploads, gate, cache);
   router.get('/metrics', async (req: Request, res: Response) => {
     requireMetricsToken(req, deps.config.metricsToken);
     let state: PlatformState | undefined;
     try {
-      state = await platformState(deps.db, deps.queue);
+      state = await cache.get();
     } catch (error) {
       logEvent('warn', 'metrics: database unreachable', { message: (error as Error).message });
     }

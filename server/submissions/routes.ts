@@ -44,7 +44,8 @@ export function submissionsRouter(deps: AppDeps): Router {
     const phase = await phaseById(deps.db, idParam(req, 'phase'));
     const team = await teamInPhase(deps, phase, user);
     const rows = await submissionsOfTeam(deps.db, phase.id, team.id);
-    res.json({ team: { id: team.id, name: team.name }, submissions: rows.map(submissionSummary) });
+    const organiser = await isOrganiser(deps.db, phase.challenge_id, user);
+    res.json({ team: { id: team.id, name: team.name }, submissions: rows.map((row) => submissionSummary(row, organiser)) });
   });
 
   router.get('/api/submissions/:id', async (req: Request, res: Response) => {

@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.ts';
 import type { ImageGeometry } from '../../evaluator/index.ts';
 import type { SubmissionAggregate } from '../jobs/submission-aggregate.ts';
 import type { CaseStatus, SubmissionStatus } from '../jobs/submission-status.ts';
+import type { ResultsVisibility } from '../../contract/phases.ts';
 import type { SubmissionWarning } from '../../contract/submission-files/submission-problems.ts';
 
 type Db = Pool | PoolClient;
@@ -69,6 +70,10 @@ export interface SubmissionRow {
   challenge_id: number;
   show_case_results: boolean;
   teams_inspect_in_3d: boolean;
+  /** The phase's kind, close and results visibility (server/challenges/results-visibility.ts). */
+  kind: 'masks' | 'model';
+  closes_at: Date;
+  results_visibility: ResultsVisibility;
   team_id: number;
   team_name: string;
   submitted_by: number;
@@ -87,8 +92,8 @@ export interface SubmissionRow {
 }
 
 const SUBMISSION_COLUMNS = `
-  s.id, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d, s.team_id, t.name as team_name,
-  s.submitted_by, s.status, s.counts_toward_quota, s.warnings, s.note, s.hidden, s.hidden_reason, s.disqualified,
+  s.id, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d, p.kind, p.closes_at, p.results_visibility,
+  s.team_id, t.name as team_name, s.submitted_by, s.status, s.counts_toward_quota, s.warnings, s.note, s.hidden, s.hidden_reason, s.disqualified,
   s.disqualified_reason, s.aggregate, s.created_at, s.finished_at,
   (select count(*)::int from evaluations e where e.submission_id = s.id and e.run_id is null) as case_count`;
 

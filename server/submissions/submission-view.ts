@@ -1,54 +1,14 @@
 /**
- * What the API shows of a submission. The team and the challenge's organisers see it; per-case metrics and
- * errors only when the phase shows case results or the caller organises the challenge. Teams get the official
- * metrics and prediction-side counts only — nothing derived from the gold standard alone (branch tables,
- * skeleton sizes) leaves the platform; the aggregate is always shown to the team.
+ * What the API shows of a submission. The team and the challenge's organisers see it; what a team sees of its
+ * results follows the phase's rules in server/challenges/results-visibility.ts: the aggregate while the phase's
+ * results are visible, per-case metrics (allow-listed: nothing derived from the gold standard alone) when case
+ * results are shown too, and failures as code and hint except where their text is the team's own business.
  */
-import type { FailureCode } from '../../contract/error-codes.ts';
 import type { SubmissionCase, SubmissionDetail, SubmissionSummary } from '../../contract/submissions.ts';
-import { STORED_METRIC_NAMES } from '../../contract/common.ts';
+import { caseResultsShownToTeams, errorTextShownToTeams, resultsShownToTeams, teamsMayInspect, teamVisibleError, teamVisibleMetrics } from '../challenges/results-visibility.ts';
 import type { CaseEvaluationRow, SubmissionRow } from './store.ts';
 
-const TEAM_VISIBLE_METRICS = new Set<string>([
-  // every suite's metrics under their stored names, and which suites scored the case
-  ...STORED_METRIC_NAMES,
-  'suites',
-  'leakage_volume_mm3',
-  'unrounded',
-  'empty',
-  'pred_voxels',
-  'pred_lcc_voxels',
-  'outside_lcc_voxels',
-  'leakage_voxels',
-  'leakage_components',
-]);
-
-/** Of AIIB23's extras (under `aiib23`), the prediction-side ones: not the raw label's counts nor its skeleton. */
-const TEAM_VISIBLE_AIIB = new Set<string>([
-  'IoU',
-  'DLR',
-  'DBR',
-  'Precision',
-  'Leakage',
-  'component_voxels',
-  'pred_voxels',
-  'aiib_component',
-  'aiib_fallback',
-  'empty',
-  'leakage_voxels',
-  'leakage_components',
-  'leakage_volume_mm3',
-]);
-
-function teamMetrics(metrics: Record<string, unknown>): Record<string, unknown> {
-  const shown = Object.fromEntries(Object.entries(metrics).filter(([key]) => TEAM_VISIBLE_METRICS.has(key)));
-  if (metrics.aiib23 && typeof metrics.aiib23 === 'object') {
-    shown.aiib23 = Object.fromEntries(Object.entries(metrics.aiib23).filter(([key]) => TEAM_VISIBLE_AIIB.has(key)));
-  }
-  return shown;
-}
-
-export function submissionSummary(row: SubmissionRow): SubmissionSummary {
+export function submissionSummary(row: SubmissionRow, organiser: boolean): SubmissionSummary {
   return {
     id: row.id,
     phase: { id: row.phase_id, name: row.phase_name },
@@ -64,12 +24,17 @@ export function submissionSummary(row: SubmissionRow): SubmissionSummary {
     hiddenReason: row.hidden_reason,
     disqualified: row.disqualified,
     disqualifiedReason: row.disqualified_reason,
-    aggregate: row.aggregate,
+    aggregate: organiser || resultsShownToTeams(row) ? row.aggregate : null,
   };
 }
 
-export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser: boolean, inspectable = false): SubmissionCase {
-  const error = row.error_code || row.error_message ? { code: row.error_code as FailureCode | null, message: row.error_message, owner: row.error_owner } : null;
+function stageOnly(progress: unknown): unknown {
+  if (!progress || typeof progress !== 'object' || !('stage' in progress)) return progress;
+  return { stage: (progress as { stage: unknown }).stage };
+}
+
+export function caseView(row: CaseEvaluationRow, show: { results: boolean; errorText: boolean; organiser: boolean }, inspectable = false): SubmissionCase {
+  const error = row.error_code || row.error_message ? { code: row.error_code, message: row.error_message, owner: row.error_owner } : null;
   return {
     evaluationId: row.evaluation_id,
     /** The caller may open this case in the 3D viewer (`/api/evaluations/:id/viewer`) once it is done. */
@@ -78,18 +43,20 @@ export function caseView(row: CaseEvaluationRow, showResults: boolean, organiser
     file: row.file_name,
     status: row.status,
     queuePosition: row.queue_position,
-    progress: row.progress as SubmissionCase['progress'],
+    // a model run's patch count follows the hidden CT's size: only the stage where per-case results are hidden
+    progress: (show.results ? row.progress : stageOnly(row.progress)) as SubmissionCase['progress'],
     attempts: row.attempts,
-    error: showResults ? error : null,
-    metrics: showResults && row.metrics ? (organiser ? row.metrics : teamMetrics(row.metrics)) : null,
+    error: error && teamVisibleError(error, show.organiser || show.errorText),
+    metrics: show.results && row.metrics ? (show.organiser ? row.metrics : teamVisibleMetrics(row.metrics)) : null,
   };
 }
 
 export function submissionDetail(row: SubmissionRow, cases: CaseEvaluationRow[], organiser: boolean): SubmissionDetail {
-  const showResults = row.show_case_results || organiser;
-  const inspectable = organiser || (row.show_case_results && row.teams_inspect_in_3d);
+  const results = organiser || caseResultsShownToTeams(row);
+  const show = { results, errorText: errorTextShownToTeams(row), organiser };
+  const inspectable = organiser || teamsMayInspect(row);
   return {
-    submission: { ...submissionSummary(row), caseResultsShown: showResults },
-    cases: cases.map((c) => caseView(c, showResults, organiser, inspectable)),
+    submission: { ...submissionSummary(row, organiser), caseResultsShown: results },
+    cases: cases.map((c) => caseView(c, show, inspectable)),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * What each caller sees of a team: everyone its name and status; organisers its members (with e-mails) and the
- * reason of a decision; members also the invite code.
+ * What each caller sees of a team: everyone the name and status of an accepted team (pending and rejected teams
+ * only their members and the organisers); organisers its members (with e-mails) and the reason of a decision;
+ * members also the invite code.
  */
 import type { ChallengeTeam, Team, TeamMember } from '../../contract/teams.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { AppError } from '../errors.ts';
 import type { UserRow } from '../auth/store.ts';
 import { isOrganiser } from '../challenges/access.ts';
 import { challengeById, challengeBySlug } from '../challenges/lookups.ts';
@@ -49,7 +51,12 @@ export async function teamDetail(deps: AppDeps, teamId: number, user: UserRow | 
   const members = await membersOfTeam(deps.db, team.id);
   const isMember = user !== undefined && members.some((m) => m.user_id === user.id);
   const organiser = await isOrganiser(deps.db, challenge.id, user);
-  if (!isMember && !organiser) return publicTeam(team, challenge);
+  if (!isMember && !organiser) {
+    // the public list shows accepted teams only; a pending or rejected team is as invisible by id (404, like an
+    // id that does not exist, so ids cannot be probed)
+    if (team.status !== 'accepted') throw new AppError('NOT_FOUND', `no team ${teamId}`);
+    return publicTeam(team, challenge);
+  }
   return fullTeam(team, challenge, members, { inviteCode: isMember, emails: organiser });
 }
 

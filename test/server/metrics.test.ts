@@ -27,7 +27,7 @@ describe('metrics', () => {
   let dir: string;
 
   before(async () => {
-    t = await createTestApp('metrics');
+    t = await createTestApp('metrics', { METRICS_CACHE_S: '0' }); // every scrape reads the database: the numbers below change between scrapes
     dir = mkdtempSync(join(tmpdir(), 'carina-metrics-'));
   });
   after(async function () {
@@ -113,6 +113,24 @@ describe('metrics', () => {
       assert.match(right.text, /^carina_database_up 1$/m);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('reads the whole-table aggregates at most once per METRICS_CACHE_S, however many scrapes arrive', async () => {
+    const cached = await createTestApp('metrics_cache', { METRICS_CACHE_S: '60' });
+    try {
+      const scrapeOf = async () => parseMetrics((await cached.agent().get('/metrics')).text);
+      const first = await Promise.all(Array.from({ length: 20 }, scrapeOf));
+      assert.ok(first.every((s) => s.get('carina_metrics_database_reads_total') === 1), '20 scrapes together: one read');
+      const phase = await createPhaseWithCases(cached, { caseNames: ['ATM_001'] });
+      const team = await createTeam(cached, phase.challengeId);
+      await cached.db.query(`insert into submissions (phase_id, team_id, submitted_by) select $1, $2, captain_id from teams where id = $2`, [phase.phaseId, team.teamId]);
+      const again = await scrapeOf();
+      assert.equal(again.get('carina_metrics_database_reads_total'), 1, 'a scrape within the minute is served from the cache');
+      assert.equal(again.get('carina_submissions{status="queued"}'), 0, 'the new submission shows at the next read');
+      assert.ok(again.get('carina_metrics_state_age_seconds')! >= 0);
+    } finally {
+      await cached.close();
     }
   });
 });

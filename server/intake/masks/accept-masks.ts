@@ -34,8 +34,8 @@ async function candidateFiles(deps: AppDeps, target: MaskTarget, upload: Receive
   }
   return extractArchive(files[0].path, files[0].name, dir, {
     maxEntries: target.maxFiles,
-    maxEntryBytes: deps.config.maxUploadBytes,
-    maxTotalBytes: deps.config.maxUnpackedBytes,
+    maxEntryBytes: target.maxEntryBytes,
+    maxTotalBytes: target.maxUnpackedBytes,
   });
 }
 

@@ -2,8 +2,9 @@
  * tus creation: POST /api/uploads with Upload-Length and Upload-Metadata `phase` (the phase id) and `filename`
  * (`name` is accepted too, as some tus clients send it). The same checks as a direct submission are made before
  * a byte is sent (intake-target.ts: phase open, team accepted, quota left), then the length limit of the phase's
- * kind (a mask or archive; a model: an .onnx file within the phase's model limit), the team's open uploads and the
- * room on disk.
+ * kind (a mask or archive within what the case grids can need; a model: an .onnx file within the phase's model
+ * limit), the team's open uploads, its bytes in flight and the room on disk (team-upload-budget.ts). A reservation
+ * that receives no byte expires after UPLOAD_IDLE_EXPIRY_S (10 min by default).
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../../app-deps.ts';
@@ -12,10 +13,9 @@ import { AppError } from '../../errors.ts';
 import { formatBytes } from '../received-upload.ts';
 import { openIntakeTarget, type IntakeTarget } from '../intake-target.ts';
 import { modelTooLarge, requireOnnxName } from '../models/model-form.ts';
-import { expiryFromNow } from './expire-uploads.ts';
+import type { TeamUploadBudget } from '../team-upload-budget.ts';
 import { createPartFile } from './part-files.ts';
-import { requireRoomFor } from './upload-space.ts';
-import { deleteUploads, insertUpload, openUploadCount, promisedBytes, type UploadRow } from './upload-store.ts';
+import { deleteUploads, insertUpload, openUploadCount, type UploadRow } from './upload-store.ts';
 
 export interface CreateRequest {
   readonly lengthBytes: number | undefined;
@@ -49,7 +49,7 @@ function requireFileFits(target: IntakeTarget, fileName: string, lengthBytes: nu
   }
 }
 
-export async function createUpload(deps: AppDeps, user: UserRow, request: CreateRequest): Promise<UploadRow> {
+export async function createUpload(deps: AppDeps, budget: TeamUploadBudget, user: UserRow, request: CreateRequest): Promise<UploadRow> {
   if (request.deferLength) throw new AppError('BAD_REQUEST', 'Upload-Defer-Length is not supported: give the file\'s size in Upload-Length');
   if (request.lengthBytes === undefined) throw new AppError('BAD_REQUEST', 'give the file\'s size in bytes in the Upload-Length header');
   const fileName = fileNameOf(request.metadata);
@@ -59,7 +59,8 @@ export async function createUpload(deps: AppDeps, user: UserRow, request: Create
   if (open >= target.maxFiles) {
     throw new AppError('CONFLICT', `team "${target.team.name}" has ${open} uploads open in phase "${target.phase.name}", the most one submission can use; submit them (POST /api/phases/${target.phase.id}/submissions/from-uploads) or delete some (DELETE /api/uploads/:id)`);
   }
-  await requireRoomFor(deps.storage.scratchDir, request.lengthBytes, await promisedBytes(deps.db));
+  // room on disk and the team's bytes in flight; the row then holds the reservation until bytes arrive or it expires
+  await budget.admit(target.team, request.lengthBytes, false);
   const id = randomBytes(16).toString('hex');
   const row = await insertUpload(deps.db, {
     id,
@@ -69,7 +70,8 @@ export async function createUpload(deps: AppDeps, user: UserRow, request: Create
     fileName,
     lengthBytes: request.lengthBytes,
     metadata: request.metadata,
-    expiresAt: expiryFromNow(),
+    // no byte yet: a reservation lapses soon unless bytes arrive (each PATCH then extends it, expire-uploads.ts)
+    expiresAt: new Date(Date.now() + deps.config.uploadIdleExpiryS * 1000),
   });
   try {
     await createPartFile(deps.storage.scratchDir, id);

@@ -14,6 +14,7 @@ import { inTransaction } from '../../db/pool.ts';
 import { AppError } from '../../errors.ts';
 import { acceptReceivedUpload, type AcceptedUpload } from '../accept-upload.ts';
 import { openIntakeTarget, type IntakeTarget } from '../intake-target.ts';
+import { recordRejectedUpload } from '../rejected-uploads.ts';
 import { discardUpload, scratchName, type ReceivedUpload, type UploadedFile } from '../received-upload.ts';
 import { partPath, removePart } from './part-files.ts';
 import { claimUploads, deleteUploads, releaseClaims, uploadsOfUser, type UploadRow } from './upload-store.ts';
@@ -97,6 +98,7 @@ export async function submitFromUploads(deps: AppDeps, phaseId: number, user: Us
     accepted = await acceptReceivedUpload(deps, target, user.id, await asReceivedUpload(deps, rows, request));
   } catch (error) {
     await releaseClaims(deps.db, ids).catch(() => undefined);
+    await recordRejectedUpload(deps.db, target.team.id, target.phase.id, error);
     throw error;
   }
   await deleteUploads(deps.db, ids);

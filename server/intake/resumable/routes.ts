@@ -18,6 +18,7 @@ import { AppError } from '../../errors.ts';
 import type { UploadGate } from '../../lifecycle/upload-gate.ts';
 import type { UploadMeter } from '../../observability/upload-meter.ts';
 import { readNote } from '../received-upload.ts';
+import type { TeamUploadBudget } from '../team-upload-budget.ts';
 import { appendChunk, currentOffset, requireOwnUpload, terminateUpload } from './append-chunk.ts';
 import { createUpload } from './create-upload.ts';
 import { ExpirySweeper } from './expire-uploads.ts';
@@ -44,6 +45,11 @@ export interface UploadsRouterOptions {
   readonly meter?: UploadMeter;
 }
 
+/** What the intake router passes down: the options and the app's per-team upload budget. */
+export interface ResumableDeps extends UploadsRouterOptions {
+  readonly budget: TeamUploadBudget;
+}
+
 function uploadView(row: UploadRow): Upload {
   return {
     id: row.id,
@@ -64,7 +70,7 @@ function phaseIdParam(req: Request): number {
   return id;
 }
 
-export function resumableRouter(deps: AppDeps, options: UploadsRouterOptions = {}): Router {
+export function resumableRouter(deps: AppDeps, options: ResumableDeps): Router {
   const router = Router();
   const sweeper = new ExpirySweeper(deps);
   const refuseWhileDraining = (res: Response) => {
@@ -94,7 +100,7 @@ export function resumableRouter(deps: AppDeps, options: UploadsRouterOptions = {
       throw new AppError('BAD_REQUEST', 'creation with upload is not supported: create the upload with an empty body, then send the bytes with PATCH');
     }
     sweeper.poke();
-    const row = await createUpload(deps, user, {
+    const row = await createUpload(deps, options.budget, user, {
       lengthBytes: integerHeader(req, 'Upload-Length'),
       metadata: parseMetadata(req.get('upload-metadata')),
       deferLength: req.get('upload-defer-length') !== undefined,

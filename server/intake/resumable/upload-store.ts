@@ -69,10 +69,11 @@ export async function openUploadCount(db: Db, teamId: number, phaseId: number): 
   return result.rows[0].n;
 }
 
-/** Bytes promised to unfinished, unexpired uploads but not received yet (on this platform, all users). */
-export async function promisedBytes(db: Db): Promise<number> {
+/** Bytes promised to a team's unfinished, unexpired uploads but not received yet (every phase, every member). */
+export async function teamPromisedBytes(db: Db, teamId: number): Promise<number> {
   const result = await db.query<{ bytes: string | null }>(
-    'select sum(length_bytes - offset_bytes)::text as bytes from resumable_uploads where completed_at is null and expires_at > now()',
+    'select sum(length_bytes - offset_bytes)::text as bytes from resumable_uploads where team_id = $1 and completed_at is null and expires_at > now()',
+    [teamId],
   );
   return Number(result.rows[0].bytes ?? 0);
 }
