@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { verificationHash } from '../helpers/mail.ts';
 import { sha256Of } from '../helpers/release-fixtures.ts';
 import { createPhaseWithCases, type PhaseFixture } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -52,6 +53,10 @@ describe('browser client: the Data tab @slow', function () {
     await page.getByLabel('E-mail').fill(participant);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('check-email').waitFor();
+    // the verification link of the mail the platform wrote to its outbox, opened in the browser
+    await page.goto(`${t.baseUrl}/${await verificationHash(t.outboxDir, participant)}`);
+    await page.getByTestId('verified').waitFor();
     await page.getByTestId('signed-in-as').waitFor();
     await page.goto(`${t.baseUrl}/#/challenges/${fx.slug}`);
     await page.getByLabel('Team name').fill('Alveoli');
@@ -87,6 +92,10 @@ describe('browser client: the Data tab @slow', function () {
     await page.getByLabel('E-mail').fill(organiser);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('check-email').waitFor();
+    // the verification link of the mail the platform wrote to its outbox, opened in the browser
+    await page.goto(`${t.baseUrl}/${await verificationHash(t.outboxDir, organiser)}`);
+    await page.getByTestId('verified').waitFor();
     await page.getByTestId('signed-in-as').waitFor();
     const userId = (await t.db.query('select id from users where email = $1', [organiser])).rows[0].id;
     await t.db.query('insert into challenge_organisers (challenge_id, user_id) values ($1, $2)', [fx.challengeId, userId]);
