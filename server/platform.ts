@@ -21,6 +21,7 @@ import type { Config } from './config.ts';
 import { UploadGate } from './lifecycle/upload-gate.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 import { removeExpiredUploads } from './intake/resumable/expire-uploads.ts';
+import { applyServerTimeouts } from './http/server-timeouts.ts';
 
 const EXPIRED_UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 
@@ -79,7 +80,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   let url = '';
   if (options.withServer !== false) {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = createApp(runtime, { uploadGate }).listen(config.port, config.host, () => resolve(s));
+      const s = applyServerTimeouts(createApp(runtime, { uploadGate }).listen(config.port, config.host, () => resolve(s)));
       s.once('error', reject);
     });
     const address = server.address();
