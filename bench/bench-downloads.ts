@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../server/db/embedded-postgres.ts';
+import { tokenIn, waitForOutboxMail } from '../test/helpers/mail.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ADMIN = { email: 'bench@carina.local', password: 'bench-password' };
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
   const database = await startEmbeddedPostgres(join(work, 'pg'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startServer({ DATABASE_URL: database.url, STORAGE_DIR: storage, PORT: String(port), CARINA_ORGANISER: `${ADMIN.email}:${ADMIN.password}`, SEED_DEMO: '0', DOWNLOAD_REQUESTS_PER_MINUTE: '100000' });
+  const outboxDir = join(work, 'data', 'outbox');
+  const server = startServer({ DATABASE_URL: database.url, DATA_DIR: join(work, 'data'), STORAGE_DIR: storage, PORT: String(port), CARINA_ORGANISER: `${ADMIN.email}:${ADMIN.password}`, SEED_DEMO: '0', DOWNLOAD_REQUESTS_PER_MINUTE: '100000' });
   const baselinePort = await freePort();
   let baseline: ChildProcess | undefined;
   const os = await import('node:os');
@@ -154,7 +156,10 @@ async function main(): Promise<void> {
     // ten teams with a member and an API token each
     const tokens: string[] = [];
     for (let n = 0; n < 10; n++) {
-      const member = await signIn(base, '/api/auth/register', { email: `team${n}@bench.local`, password: 'bench-password', displayName: `team ${n}` });
+      // register (202, a verification link mailed to the outbox), then follow the link: the session starts there
+      const email = `team${n}@bench.local`;
+      await call(base, 'POST', '/api/auth/register', { email, password: 'bench-password', displayName: `team ${n}` });
+      const member = await signIn(base, '/api/auth/verify', { token: tokenIn(await waitForOutboxMail(outboxDir, email, '/verify'), '/verify') });
       await call(base, 'POST', '/api/teams', { challenge: 'bench-data', name: `team ${n}` }, member);
       tokens.push((await call(base, 'POST', '/api/tokens', { name: 'bench' }, member)).body.token);
     }
