@@ -2,7 +2,8 @@
  * @slow The "Data" tab in Debian's headless Chromium against the real server: a participant whose team has not
  * accepted the data-use agreement sees why they cannot download, accepts it, downloads a file whose sha256
  * matches; the organiser creates a release, uploads a file into it and reads the access log, which shows the
- * participant's download. Screenshots: test-output/screenshots/data-tab/.
+ * participant's download; a download of a few MB cut at 60 % in page code resumes from its offset with Range and
+ * If-Range (a stale If-Range gets the whole file, RFC 9110 13.1.5). Screenshots: test-output/screenshots/data-tab/.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ describe('browser client: the Data tab @slow', function () {
   let page: Page;
   let fx: PhaseFixture;
   let dir: string;
+  let releaseId: number;
   const ct = randomBytes(300_000);
   const participant = `lin-${process.pid}@example.org`;
 
@@ -35,8 +37,9 @@ describe('browser client: the Data tab @slow', function () {
     await t.db.query(`update challenges set data_agreement = 'Use these CTs for this challenge only; do not share them.' where id = $1`, [fx.challengeId]);
     dir = mkdtempSync(join(tmpdir(), 'carina-e2e-data-'));
     const created = await fx.organiser.post(`/api/challenges/${fx.slug}/releases`, { kind: 'training', name: 'Training set', description: 'Phantom CTs', opensAt: new Date(Date.now() - 60_000).toISOString() });
+    releaseId = created.body.release.id;
     writeFileSync(join(dir, 'case_001.nii.gz'), ct);
-    const up = await fx.organiser.upload(`/api/releases/${created.body.release.id}/files`, [join(dir, 'case_001.nii.gz')]);
+    const up = await fx.organiser.upload(`/api/releases/${releaseId}/files`, [join(dir, 'case_001.nii.gz')]);
     assert.equal(up.status, 201, up.text);
     browser = await launchBrowser('data-tab');
     page = browser.page;
@@ -80,6 +83,90 @@ describe('browser client: the Data tab @slow', function () {
     assert.equal(download.suggestedFilename(), 'case_001.nii.gz');
     const path = await download.path();
     assert.equal(sha256Of(readFileSync(path)), sha256Of(ct));
+    assert.deepEqual(browser.errors.filter((e) => !/401 \(Unauthorized\)/.test(e)), []);
+  });
+
+  it('a download cut at 60 % resumes from its offset in the browser (Range + If-Range), and a stale If-Range gets the whole file', async () => {
+    // Playwright cannot drive the download manager's resume, so the page does what a resuming browser does: fetch
+    // with the session cookie, stop after 60 %, ask again from there with the first reply's ETag
+    const big = randomBytes(4 * 1024 * 1024 + 123);
+    writeFileSync(join(dir, 'case_002.nii.gz'), big);
+    const up = await fx.organiser.upload(`/api/releases/${releaseId}/files`, [join(dir, 'case_002.nii.gz')]);
+    assert.equal(up.status, 201, up.text);
+    const fileId = (await t.db.query('select id from release_files where release_id = $1 and name = $2', [releaseId, 'case_002.nii.gz'])).rows[0].id as number;
+    const url = `/api/releases/${releaseId}/files/${fileId}`;
+    const logged = async () => (await t.db.query('select bytes_sent, range from release_access_log where file_id = $1 order by id', [fileId])).rows as { bytes_sent: number; range: string | null }[];
+
+    const first = await page.evaluate(async (url) => {
+      // not through Chromium's HTTP cache: every byte from the server (RequestInit is typed as Node's, without `cache`)
+      const noStore = { cache: 'no-store' } as RequestInit;
+      const res = await fetch(url, noStore);
+      const total = Number(res.headers.get('content-length'));
+      const reader = res.body!.getReader();
+      const chunks: Uint8Array[] = [];
+      let got = 0;
+      while (got < total * 0.6) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        got += value.length;
+      }
+      await reader.cancel(); // the connection is dropped here, mid-transfer
+      const head = new Uint8Array(got);
+      let at = 0;
+      for (const c of chunks) head.set(c, (at += c.length) - c.length);
+      (globalThis as unknown as { resumeHead: Uint8Array }).resumeHead = head;
+      return { status: res.status, etag: res.headers.get('etag'), acceptRanges: res.headers.get('accept-ranges'), total, got };
+    }, url);
+    assert.equal(first.status, 200);
+    assert.equal(first.acceptRanges, 'bytes');
+    assert.equal(first.etag, `"${sha256Of(big)}"`);
+    assert.equal(first.total, big.length);
+    assert.ok(first.got >= big.length * 0.6 && first.got < big.length, `stopped at ${first.got} of ${big.length}`);
+    // the cut transfer is logged when the server sees the connection go: wait for it (it also frees the team's slot)
+    for (let i = 0; (await logged()).length < 1; i++) {
+      assert.ok(i < 100, 'the cut transfer was never logged');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const resumed = await page.evaluate(async ({ url, etag }) => {
+      const head = (globalThis as unknown as { resumeHead: Uint8Array }).resumeHead;
+      const range = `bytes=${head.length}-`;
+      const resume = { cache: 'no-store', headers: { Range: range, 'If-Range': etag } };
+      const res = await fetch(url, resume);
+      const tail = new Uint8Array(await res.arrayBuffer());
+      const whole = new Uint8Array(head.length + tail.length);
+      whole.set(head);
+      whole.set(tail, head.length);
+      const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+      const sha256 = hex(await crypto.subtle.digest('SHA-256', whole));
+      const staleResume = { cache: 'no-store', headers: { Range: range, 'If-Range': '"0000stale"' } };
+      const stale = await fetch(url, staleResume);
+      const staleBytes = new Uint8Array(await stale.arrayBuffer());
+      return {
+        status: res.status,
+        contentRange: res.headers.get('content-range'),
+        tailLength: tail.length,
+        sha256,
+        staleStatus: stale.status,
+        staleContentRange: stale.headers.get('content-range'),
+        staleSha256: hex(await crypto.subtle.digest('SHA-256', staleBytes)),
+      };
+    }, { url, etag: first.etag! });
+    assert.equal(resumed.status, 206);
+    assert.equal(resumed.contentRange, `bytes ${first.got}-${big.length - 1}/${big.length}`);
+    assert.equal(resumed.tailLength, big.length - first.got);
+    assert.equal(resumed.sha256, sha256Of(big));
+    assert.equal(resumed.staleStatus, 200, 'a stale If-Range gets the whole file');
+    assert.equal(resumed.staleContentRange, null);
+    assert.equal(resumed.staleSha256, sha256Of(big));
+
+    const rows = await logged();
+    assert.equal(rows.length, 3, JSON.stringify(rows));
+    assert.equal(rows[0].range, null);
+    assert.ok(rows[0].bytes_sent >= first.got && rows[0].bytes_sent <= big.length, `cut transfer logged ${rows[0].bytes_sent} bytes`);
+    assert.deepEqual(rows[1], { bytes_sent: big.length - first.got, range: `bytes=${first.got}-` }, 'the resume asked from the 60 % offset');
+    assert.deepEqual(rows[2], { bytes_sent: big.length, range: `bytes=${first.got}-` }, 'the stale If-Range was served whole');
     assert.deepEqual(browser.errors.filter((e) => !/401 \(Unauthorized\)/.test(e)), []);
   });
 
