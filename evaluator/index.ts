@@ -10,6 +10,7 @@ export { writeWithItk as writeVolume } from './io/itk-volume.ts';
 export { geometryMismatches, DEFAULT_GEOMETRY_TOLERANCE, type GeometryTolerance } from './io/check-geometry.ts';
 export { prepareGold, type PrepareOptions } from './pipeline/prepare-gold.ts';
 export type { PreparedGold, BranchTable } from './pipeline/prepared-gold.ts';
+export { unrefinedParsing } from './pipeline/unrefined-parsing.ts';
 export {
   writePreparedGold,
   readPreparedGold,

@@ -1,7 +1,8 @@
 /**
  * Tree length and branches detected per generation, from the viewer's branch table: TD_g = skeleton voxels in the
  * prediction / skeleton voxels of generation g's branches, BD_g = detected branches / branches, both in percent
- * like the official metrics. The trachea counts as generation 0 when the table says so. Pure.
+ * like the official metrics. The trachea counts as generation 0 when the table says so; branches without a
+ * generation (AIIB23's unrefined segments) are left out. Pure.
  */
 import type { ViewerBranch } from '../api/types.ts';
 
@@ -17,6 +18,7 @@ export interface GenerationRates {
 export function ratesByGeneration(branches: readonly ViewerBranch[]): GenerationRates[] {
   const groups = new Map<number, { branches: number; detected: number; skeleton: number; inPred: number; counted: boolean }>();
   for (const b of branches) {
+    if (b.generation === null) continue; // AIIB23's segments have no generation
     const g = groups.get(b.generation) ?? { branches: 0, detected: 0, skeleton: 0, inPred: 0, counted: true };
     g.branches++;
     if (b.detected) g.detected++;

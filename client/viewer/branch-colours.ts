@@ -55,7 +55,9 @@ export function vertexColours(labels: Uint16Array, branches: ReadonlyMap<number,
     let rgb = colourOfLabel.get(label);
     if (!rgb) {
       const branch = label === 0 ? undefined : branches.get(label);
-      rgb = hexToRgb(mode === 'generation' && branch ? generationColour(branch.generation) : CLASS_COLOURS[branchClass(branch)]);
+      rgb = hexToRgb(
+        mode === 'generation' ? (branch?.generation != null ? generationColour(branch.generation) : CLASS_COLOURS.unlabelled) : CLASS_COLOURS[branchClass(branch)],
+      );
       colourOfLabel.set(label, rgb);
     }
     colours[3 * v] = rgb[0];

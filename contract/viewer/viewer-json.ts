@@ -6,11 +6,19 @@ import { z } from 'zod';
 import { CaseMetrics, EvaluationStatus, Id, IdRef, ImageGeometry } from '../common.ts';
 import { GoldRef } from '../cases.ts';
 
+/**
+ * What the gold surface's labels and the branches are: ATM'22's refined branches, or AIIB23's unrefined segments
+ * (no generation, parent or trachea), each detected by its suite's own rule. The phase's first suite decides.
+ */
+export const BranchRule = z.enum(['atm22', 'aiib23']);
+export type BranchRule = z.infer<typeof BranchRule>;
+
 export const ViewerLevelQuery = z.object({ level: z.coerce.number().int().min(0).max(3).optional() });
 
 export const ViewerBranch = z.strictObject({
   id: z.number().int(),
-  generation: z.number().int(),
+  /** Null for AIIB23's segments, which have no tree. */
+  generation: z.number().int().nullable(),
   parent: z.number().int().nullable(),
   skeletonVoxels: z.number().int(),
   /** The rest is null until the evaluation is scored, and absent for a case's gold standard alone. */
@@ -28,6 +36,7 @@ export const EvaluationViewer = z.strictObject({
   submission: z.strictObject({ id: Id, team: IdRef }),
   case: Case,
   phase: IdRef,
+  branchRule: BranchRule,
   goldStandard: GoldRef.nullable(),
   /** The stored metrics without the per-branch arrays (those are in `branches`); null until scored. */
   metrics: CaseMetrics.nullable(),
@@ -48,6 +57,7 @@ export type EvaluationViewer = z.infer<typeof EvaluationViewer>;
 export const CaseViewer = z.strictObject({
   case: Case,
   phase: IdRef,
+  branchRule: BranchRule,
   goldStandard: GoldRef.nullable(),
   branches: z.array(ViewerBranch),
   counts: z.strictObject({ branchesTotal: z.number().int().nullable() }),

@@ -12,7 +12,6 @@ import { EvaluatorError } from '../errors.ts';
 import type { ImageVolume } from '../io/image-volume.ts';
 import { fillHoles } from '../kernels/fill-holes.ts';
 import { foregroundRuns, largestComponentRuns } from '../kernels/largest-component.ts';
-import { nearestFeature } from '../kernels/feature-transform.ts';
 import { refineTree, type LabelGraph } from '../kernels/refine-tree.ts';
 import { skeletonSegments } from '../kernels/skeleton-segments.ts';
 import { skeletonizeLee } from '../kernels/skeletonize-lee.ts';
@@ -21,6 +20,7 @@ import type { Shape3 } from '../volume/shape.ts';
 import { IN_GOLD, ON_SKELETON, PREPARED_GOLD_VERSION, type BranchTable, type PreparedGold } from './prepared-gold.ts';
 import { StageClock } from './stages.ts';
 import { nonZeroIndices, prepareAiib } from './prepare-aiib.ts';
+import { nearestSegmentParsing } from './unrefined-parsing.ts';
 
 export interface PrepareOptions {
   readonly onProgress?: (stage: string) => void;
@@ -76,15 +76,7 @@ export async function prepareGold(label: ImageVolume, options: PrepareOptions = 
   const segments = await step('segments', () =>
     skeletonSegments(skeleton, shape, { cropOrigin: crop.origin, scanShape: [nx, ny, nz] }),
   );
-  const branch = await step('parse', () => {
-    const labels = new Int32Array(gold.length);
-    if (segments.count === 0) return labels;
-    const features = new Uint8Array(gold.length);
-    for (let v = 0; v < features.length; v++) features[v] = segments.labels[v] ? 1 : 0;
-    const nearest = nearestFeature(features, shape);
-    for (let v = 0; v < gold.length; v++) if (gold[v]) labels[v] = segments.labels[nearest[v]];
-    return labels;
-  });
+  const branch = await step('parse', () => nearestSegmentParsing(gold, segments.labels, segments.count, shape));
   // AIIB23 parses without refinement: its part is taken before `refine-tree` relabels `branch` in place
   const aiib = await step('aiib-skeleton', () =>
     prepareAiib({

@@ -2,19 +2,25 @@
  * Where viewer artefacts live in storage, and how they are read, built once and cached. Every artefact is stored
  * gzipped, as it is sent. Keys carry a format version (`v1`): a change of format or method gets new keys, so
  * old artefacts are never served for new ones. Derived from:
- * - a prepared gold standard (by gold-standard id): its surface, branch table and mask levels;
+ * - a prepared gold standard (by gold-standard id): its surface and branch table per branch rule, its mask levels;
  * - a prediction blob (by sha256): its largest component's mask levels; with a gold standard, its leakage surface;
  * - a CT blob (by sha256): its levels.
  */
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+import type { BranchRule } from '../../contract/viewer/viewer-json.ts';
 import type { Storage } from '../storage/storage.ts';
 
 const ROOT = 'viewer/v1';
 
+function rulePrefix(rule: BranchRule): string {
+  return rule === 'atm22' ? '' : `${rule}-`;
+}
+
 export const artefactKeys = {
-  goldSurface: (goldId: number) => `${ROOT}/gold/${goldId}/surface.cmsh.gz`,
-  goldBranches: (goldId: number) => `${ROOT}/gold/${goldId}/branches.json.gz`,
+  /** The ATM'22 rule keeps the first keys; AIIB23's labelled surface and table are beside them. */
+  goldSurface: (goldId: number, rule: BranchRule = 'atm22') => `${ROOT}/gold/${goldId}/${rulePrefix(rule)}surface.cmsh.gz`,
+  goldBranches: (goldId: number, rule: BranchRule = 'atm22') => `${ROOT}/gold/${goldId}/${rulePrefix(rule)}branches.json.gz`,
   goldMask: (goldId: number, level: number) => `${ROOT}/gold/${goldId}/mask-level-${level}.cvol.gz`,
   leakageSurface: (goldId: number, predSha: string) => `${ROOT}/leakage/${goldId}/${predSha}.cmsh.gz`,
   predictionMask: (predSha: string, level: number) => `${ROOT}/prediction/${predSha}/lcc-level-${level}.cvol.gz`,

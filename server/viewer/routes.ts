@@ -1,7 +1,8 @@
 /**
  * The 3D inspection viewer's routes (docs/viewer-api.md):
  * - GET /api/evaluations/:id/viewer — the scene as JSON (branch results, counts, artefact URLs)
- * - GET /api/evaluations/:id/viewer/gold-surface | leakage-surface — binary meshes (CMSH, gzip)
+ * - GET /api/evaluations/:id/viewer/gold-surface | leakage-surface — binary meshes (CMSH, gzip); the gold surface
+ *   and the branches follow the phase's first suite (`branchRuleOf`: ATM'22 branches or AIIB23 segments)
  * - GET /api/evaluations/:id/viewer/ct | gold | prediction ?level=0..3 — binary volumes (CVOL, gzip)
  * - GET /api/cases/:id/viewer, /gold-surface, /ct, /gold — the same for a case, organisers only
  * Artefacts are built by the worker when a gold standard is prepared or a case scored; a missing one is built
@@ -9,6 +10,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { BranchRule } from '../../contract/viewer/viewer-json.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { requireUser } from '../auth/authenticate.ts';
 import { idParam } from '../challenges/params.ts';
@@ -18,12 +20,12 @@ import { artefactKeys, cachedArtefact, gunzip } from './artefact-store.ts';
 import type { ViewerBranchTable } from './branch-table.ts';
 import { storeCtLevel } from './ct-artefacts.ts';
 import { MAX_LEVEL } from './downsample.ts';
-import { buildGoldArtefacts, storeGoldMask, type GoldRef } from './gold-artefacts.ts';
+import { buildGoldArtefacts, goldBuildName, storeGoldMask, type GoldRef } from './gold-artefacts.ts';
 import { buildPredictionArtefacts, storePredictionMask } from './prediction-artefacts.ts';
 import { sendGzipped, sendJson } from './send-artefact.ts';
 import type { StoredImage } from './sources.ts';
 import { organisersCase, visibleEvaluation } from './viewer-access.ts';
-import { goldForViewer, type EvaluationForViewer, type GoldForViewer } from './viewer-store.ts';
+import { branchRuleOf, goldForViewer, type EvaluationForViewer, type GoldForViewer } from './viewer-store.ts';
 import { caseViewer, evaluationViewer } from './viewer-view.ts';
 
 const LEVEL_RULE = `level must be an integer from 0 (full resolution) to ${MAX_LEVEL}`;
@@ -44,11 +46,11 @@ function readyGold(gold: GoldForViewer | undefined, caseName: string): GoldRef {
   return { id: gold.id, prepared_key: gold.prepared_key };
 }
 
-async function branchTable(deps: AppDeps, gold: GoldForViewer | undefined): Promise<ViewerBranchTable | undefined> {
+async function branchTable(deps: AppDeps, gold: GoldForViewer | undefined, rule: BranchRule): Promise<ViewerBranchTable | undefined> {
   if (gold?.status !== 'ready' || !gold.prepared_key) return undefined;
   const ref = { id: gold.id, prepared_key: gold.prepared_key };
   const gz = await withEvaluatorErrors(() =>
-    cachedArtefact(deps.storage, artefactKeys.goldBranches(gold.id), () => buildGoldArtefacts(deps.storage, ref), `gold:${gold.id}`),
+    cachedArtefact(deps.storage, artefactKeys.goldBranches(gold.id, rule), () => buildGoldArtefacts(deps.storage, ref, rule), goldBuildName(gold.id, rule)),
   );
   return JSON.parse((await gunzip(gz)).toString('utf8')) as ViewerBranchTable;
 }
@@ -74,8 +76,8 @@ export function viewerRouter(deps: AppDeps): Router {
   const send = async (req: Request, res: Response, key: string, build: () => Promise<unknown>, buildName?: string) => {
     await sendGzipped(req, res, key, await withEvaluatorErrors(() => cachedArtefact(storage, key, build, buildName)));
   };
-  const goldSurface = (req: Request, res: Response, gold: GoldRef) =>
-    send(req, res, artefactKeys.goldSurface(gold.id), () => buildGoldArtefacts(storage, gold), `gold:${gold.id}`);
+  const goldSurface = (req: Request, res: Response, gold: GoldRef, rule: BranchRule) =>
+    send(req, res, artefactKeys.goldSurface(gold.id, rule), () => buildGoldArtefacts(storage, gold, rule), goldBuildName(gold.id, rule));
   const goldMask = (req: Request, res: Response, gold: GoldRef, level: number) =>
     send(req, res, artefactKeys.goldMask(gold.id, level), () => (level === 2 ? buildGoldArtefacts(storage, gold) : storeGoldMask(storage, gold, level)), level === 2 ? `gold:${gold.id}` : undefined);
   const ct = (req: Request, res: Response, image: StoredImage, level: number) =>
@@ -83,12 +85,13 @@ export function viewerRouter(deps: AppDeps): Router {
 
   router.get('/api/evaluations/:id/viewer', async (req: Request, res: Response) => {
     const { evaluation, gold, organiser } = await evaluationOf(req);
-    await sendJson(req, res, evaluationViewer(evaluation, gold, await branchTable(deps, gold), organiser));
+    const rule = branchRuleOf(evaluation.metric_suites);
+    await sendJson(req, res, evaluationViewer(evaluation, gold, await branchTable(deps, gold, rule), organiser, rule));
   });
 
   router.get('/api/evaluations/:id/viewer/gold-surface', async (req: Request, res: Response) => {
     const { evaluation, gold } = await evaluationOf(req);
-    await goldSurface(req, res, readyGold(gold, evaluation.case_name));
+    await goldSurface(req, res, readyGold(gold, evaluation.case_name), branchRuleOf(evaluation.metric_suites));
   });
 
   router.get('/api/evaluations/:id/viewer/leakage-surface', async (req: Request, res: Response) => {
@@ -122,12 +125,13 @@ export function viewerRouter(deps: AppDeps): Router {
 
   router.get('/api/cases/:id/viewer', async (req: Request, res: Response) => {
     const { row, gold } = await caseOf(req);
-    await sendJson(req, res, caseViewer(row, gold, await branchTable(deps, gold)));
+    const rule = branchRuleOf(row.metric_suites);
+    await sendJson(req, res, caseViewer(row, gold, await branchTable(deps, gold, rule), rule));
   });
 
   router.get('/api/cases/:id/viewer/gold-surface', async (req: Request, res: Response) => {
     const { row, gold } = await caseOf(req);
-    await goldSurface(req, res, readyGold(gold, row.name));
+    await goldSurface(req, res, readyGold(gold, row.name), branchRuleOf(row.metric_suites));
   });
 
   router.get('/api/cases/:id/viewer/ct', async (req: Request, res: Response) => {

@@ -3,6 +3,7 @@
  * a case, and the gold standard either is shown against.
  */
 import type { ResultsVisibility } from '../../contract/phases.ts';
+import type { BranchRule } from '../../contract/viewer/viewer-json.ts';
 import type { Pool } from '../db/pool.ts';
 
 export interface EvaluationForViewer {
@@ -16,6 +17,8 @@ export interface EvaluationForViewer {
   team_name: string;
   phase_id: number;
   phase_name: string;
+  /** The phase's suites, first one first: the first decides the viewer's branch rule. */
+  metric_suites: string[];
   challenge_id: number;
   show_case_results: boolean;
   teams_inspect_in_3d: boolean;
@@ -35,7 +38,7 @@ export interface EvaluationForViewer {
 export async function evaluationForViewer(db: Pool, id: number): Promise<EvaluationForViewer | undefined> {
   const result = await db.query<EvaluationForViewer>(
     `select e.id, e.status, e.run_id, e.metrics, e.gold_standard_id, e.submission_id,
-            s.team_id, t.name as team_name, s.phase_id, p.name as phase_name, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d,
+            s.team_id, t.name as team_name, s.phase_id, p.name as phase_name, p.metric_suites, p.challenge_id, p.show_case_results, p.teams_inspect_in_3d,
             p.kind, p.closes_at, p.results_visibility, c.id as case_id, c.name as case_name, c.geometry, c.ct_sha256, c.ct_file_name,
             f.sha256 as pred_sha256, f.original_name as pred_name
      from evaluations e
@@ -58,16 +61,22 @@ export interface CaseForViewer {
   ct_file_name: string;
   phase_id: number;
   phase_name: string;
+  metric_suites: string[];
   challenge_id: number;
 }
 
 export async function caseForViewer(db: Pool, id: number): Promise<CaseForViewer | undefined> {
   const result = await db.query<CaseForViewer>(
-    `select c.id, c.name, c.geometry, c.ct_sha256, c.ct_file_name, c.phase_id, p.name as phase_name, p.challenge_id
+    `select c.id, c.name, c.geometry, c.ct_sha256, c.ct_file_name, c.phase_id, p.name as phase_name, p.metric_suites, p.challenge_id
      from cases c join phases p on p.id = c.phase_id where c.id = $1`,
     [id],
   );
   return result.rows[0];
+}
+
+/** The branch rule of a phase: AIIB23's segments when its first suite is aiib23, else ATM'22's branches. */
+export function branchRuleOf(metricSuites: readonly string[] | null | undefined): BranchRule {
+  return metricSuites?.[0] === 'aiib23' ? 'aiib23' : 'atm22';
 }
 
 export interface GoldForViewer {

@@ -42,7 +42,7 @@ const swatch = (colour: string, opacity = 1) => h('span', { class: 'swatch', sty
 
 export function legend(info: ViewerInfo, mode: ColourMode): HTMLElement {
   if (mode === 'generation') {
-    const generations = [...new Set(info.branches.map((b) => b.generation))].sort((a, b) => a - b);
+    const generations = [...new Set(info.branches.flatMap((b) => (b.generation === null ? [] : [b.generation])))].sort((a, b) => a - b);
     return h(
       'section',
       { class: 'card', 'data-testid': 'legend' },

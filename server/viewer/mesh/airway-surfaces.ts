@@ -3,7 +3,8 @@
  * → decimate (quadric edge collapse) to a triangle budget → place in the scan's physical space. Smoothing and
  * decimation work in millimetres along the scan's axes, so distances are true whatever the voxel spacing.
  *
- * - `goldSurface`: the boundary of G with each vertex's branch label (the gold voxel it was made from);
+ * - `goldSurface`: the boundary of G with each vertex's branch label (the gold voxel it was made from), the
+ *   refined branches or AIIB23's unrefined segments;
  * - `leakageSurface`: the boundary of L \ G, L being the prediction's largest 6-connected component.
  * Both are in LPS millimetres, the CT's space, so the client can draw them over the slices.
  */
@@ -65,8 +66,9 @@ async function buildSurface(
   return { mesh, extractedTriangles: triangles, timings: clock.timings };
 }
 
-export function goldSurface(gold: PreparedGold, options: SurfaceOptions = {}): Promise<SurfaceBuild> {
-  return buildSurface(gold.voxelClass, gold.crop.shape, gold.branch, gold.geometry, gold.crop.origin, options, GOLD_MAX_TRIANGLES);
+/** `labels`: a label per crop voxel of M, the refined branches by default (AIIB23: `unrefinedParsing(gold)`). */
+export function goldSurface(gold: PreparedGold, options: SurfaceOptions = {}, labels: ArrayLike<number> = gold.branch): Promise<SurfaceBuild> {
+  return buildSurface(gold.voxelClass, gold.crop.shape, labels, gold.geometry, gold.crop.origin, options, GOLD_MAX_TRIANGLES);
 }
 
 /** `lcc`: the runs of the prediction's largest component (file order, as `largestComponentRuns` gives them). */
