@@ -103,6 +103,10 @@ export async function isTeamMember(db: Pool, teamId: number, userId: number): Pr
   return (result.rowCount ?? 0) > 0;
 }
 
-export async function caseImage(db: Pool, caseId: number): Promise<{ ct_sha256: string; ct_file_name: string } | undefined> {
-  return (await db.query<{ ct_sha256: string; ct_file_name: string }>('select ct_sha256, ct_file_name from cases where id = $1', [caseId])).rows[0];
+export async function caseImage(db: Pool, caseId: number): Promise<{ ct_sha256: string; ct_file_name: string; metric_suites: string[] } | undefined> {
+  const result = await db.query<{ ct_sha256: string; ct_file_name: string; metric_suites: string[] }>(
+    'select c.ct_sha256, c.ct_file_name, p.metric_suites from cases c join phases p on p.id = c.phase_id where c.id = $1',
+    [caseId],
+  );
+  return result.rows[0];
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { prepareGold, scoreSuites, unrefinedParsing, writeVolume, type PreparedGold } from '../../evaluator/index.ts';
 import { decodeMesh } from '../../contract/viewer/mesh-format.ts';
+import { artefactKeys, readArtefact } from '../../server/viewer/artefact-store.ts';
 import { aiibBranchTable } from '../../server/viewer/branch-table.ts';
 import { goldSurface } from '../../server/viewer/mesh/airway-surfaces.ts';
 import { startWorker } from '../../server/worker/worker.ts';
@@ -120,6 +121,7 @@ describe('viewer: AIIB23 branch rule', function () {
     let dir: string;
     let evaluationId: number;
     let caseId: number;
+    let goldId: number;
     let token: string;
     let gold: PreparedGold;
 
@@ -139,7 +141,7 @@ describe('viewer: AIIB23 branch rule', function () {
       gold = await prepareGold(airway());
       const phase = await createPhase(t.deps, { showCaseResults: true, teamsInspectIn3d: true });
       await t.db.query(`update phases set metric_suites = '{aiib23,atm22}' where id = $1`, [phase.phaseId]);
-      ({ caseId } = await createCase(t.deps, phase.phaseId, 'A_01', goldPath));
+      ({ caseId, goldId } = await createCase(t.deps, phase.phaseId, 'A_01', goldPath));
       const team = await createTeam(t.deps, phase.challengeId, 'Alpha');
       evaluationId = (await createSubmission(t.deps, phase.phaseId, team, [{ caseId, path: predPath }])).evaluationIds[0];
       const row = await waitFor(`evaluation ${evaluationId}`, async () => {
@@ -157,6 +159,13 @@ describe('viewer: AIIB23 branch rule', function () {
     after(async function () {
       rmSync(dir, { recursive: true, force: true });
       await t.close(this.currentTest?.state === 'failed');
+    });
+
+    it('the worker builds AIIB23\'s surface and segment table after preparation, before any view', async () => {
+      // first test of this block: no request has built them yet
+      const table = await waitFor('the AIIB23 branch table', () => readArtefact(t.deps.storage, artefactKeys.goldBranches(goldId, 'aiib23')));
+      assert.deepEqual(JSON.parse(gunzipSync(table).toString('utf8')), aiibBranchTable(gold));
+      assert.ok(await readArtefact(t.deps.storage, artefactKeys.goldSurface(goldId, 'aiib23')));
     });
 
     it('lists the AIIB23 segments with their ratios and AIIB23\'s detected flags', async () => {
