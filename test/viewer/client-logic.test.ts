@@ -54,6 +54,20 @@ describe('client: viewer logic', () => {
     assert.deepEqual(ratesFromMetric([{ generation: 3, branches: 4, detected: 3 }]), [{ generation: 3, branches: 4, detected: 3, treeLength: null, branchesDetected: 75 }]);
   });
 
+  it('AIIB23 segments (no generation): coloured by result, unlabelled by generation, left out of the per-generation rates', () => {
+    const segments: ViewerBranch[] = [
+      { id: 1, generation: null, parent: null, skeletonVoxels: 10, skeletonInPred: 9, fraction: 0.9, detected: true, trachea: false },
+      { id: 2, generation: null, parent: null, skeletonVoxels: 10, skeletonInPred: 7, fraction: 0.7, detected: false, trachea: false },
+    ];
+    const labels = new Uint16Array([1, 2]);
+    const result = vertexColours(labels, branchesById(segments), 'result');
+    assert.deepEqual([...result], [...hexToRgb(CLASS_COLOURS.detected), ...hexToRgb(CLASS_COLOURS.missed)]);
+    const generation = vertexColours(labels, branchesById(segments), 'generation');
+    assert.deepEqual([...generation], [...hexToRgb(CLASS_COLOURS.unlabelled), ...hexToRgb(CLASS_COLOURS.unlabelled)]);
+    assert.deepEqual(ratesByGeneration(segments), []);
+    assert.deepEqual(ratesByGeneration([...segments, ...BRANCHES]), ratesByGeneration(BRANCHES));
+  });
+
   it('maps physical points to voxel indices and back, with a rotated direction', () => {
     const g = { size: [10, 20, 30], spacing: [0.5, 2, 3], origin: [10, -20, 5], direction: [0, -1, 0, 1, 0, 0, 0, 0, 1] };
     const p = indexToPhysical(g, [2, 3, 4]);

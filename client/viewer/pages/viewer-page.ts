@@ -52,7 +52,8 @@ function meshCentre(mesh: TriangleMesh): [number, number, number] {
 async function showViewer(context: PageContext, info: ViewerInfo, title: string, opened: number): Promise<void> {
   const { root, signal } = context;
   const hasResults = info.branches.some((b) => b.detected != null);
-  let mode: ColourMode = hasResults ? 'result' : 'generation';
+  const hasGenerations = info.branches.some((b) => b.generation !== null);
+  let mode: ColourMode = hasResults || !hasGenerations ? 'result' : 'generation';
   const renderArea = h('div', { class: 'render-area', 'data-testid': 'render-area', 'aria-label': '3D airway view: drag to rotate, wheel to zoom, click a branch for its details', role: 'img' });
   const legendSlot = h('div', {});
   const detailsSlot = h('div', { 'aria-live': 'polite' });
@@ -101,6 +102,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
           },
           Boolean(leakageMesh && triangleCount(leakageMesh) > 0),
           hasResults,
+          hasGenerations,
         ),
         renderArea,
         timing,

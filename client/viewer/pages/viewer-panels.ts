@@ -19,13 +19,14 @@ export interface ControlHandlers {
   onResetCamera(): void;
 }
 
-export function viewerControls(handlers: ControlHandlers, hasLeakage: boolean, hasResults: boolean): HTMLElement {
+/** `hasGenerations` false: AIIB23's unrefined segments, which have no generation to colour by. */
+export function viewerControls(handlers: ControlHandlers, hasLeakage: boolean, hasResults: boolean, hasGenerations = true): HTMLElement {
   const layer = (name: Layer, label: string, enabled: boolean) => {
     const box = h('input', { type: 'checkbox', checked: enabled, disabled: !enabled, 'data-layer': name });
     box.addEventListener('change', () => handlers.onLayer(name, box.checked));
     return h('label', { class: 'check' }, box, label);
   };
-  const mode = h('select', { name: 'colourMode', 'data-testid': 'colour-mode' }, hasResults ? h('option', { value: 'result' }, 'Branch result') : null, h('option', { value: 'generation' }, 'Generation'));
+  const mode = h('select', { name: 'colourMode', 'data-testid': 'colour-mode' }, hasResults || !hasGenerations ? h('option', { value: 'result' }, 'Branch result') : null, hasGenerations ? h('option', { value: 'generation' }, 'Generation') : null);
   mode.addEventListener('change', () => handlers.onColourMode(mode.value as ColourMode));
   const reset = h('button', { type: 'button', class: 'secondary', 'data-testid': 'reset-camera' }, 'Reset camera');
   reset.addEventListener('click', () => handlers.onResetCamera());
@@ -91,10 +92,12 @@ export function branchDetails(branch: ViewerBranch | undefined, spacing: readonl
   }
   const length = centrelineLength(branch, spacing);
   const result = branchClass(branch);
+  // AIIB23's unrefined segments have no generation or parent; detected at ≥ 80 % of their raw-label centreline
+  const segment = branch.generation === null;
   return h(
     'section',
     { class: 'card', 'data-testid': 'branch-details', 'data-branch': branch.id },
-    h('h2', {}, `Branch ${branch.id}`),
+    h('h2', {}, `${segment ? 'AIIB23 segment' : 'Branch'} ${branch.id}`),
     context ? h('p', { class: 'small muted' }, context) : null,
     h(
       'dl',
@@ -102,13 +105,13 @@ export function branchDetails(branch: ViewerBranch | undefined, spacing: readonl
       h('dt', {}, 'Id'),
       h('dd', { 'data-field': 'id' }, String(branch.id)),
       h('dt', {}, 'Generation'),
-      h('dd', { 'data-field': 'generation' }, String(branch.generation)),
+      h('dd', { 'data-field': 'generation' }, segment ? '— (unrefined segment)' : String(branch.generation)),
       h('dt', {}, 'Parent'),
       h('dd', {}, branch.parent ? String(branch.parent) : '—'),
       h('dt', {}, 'Centreline length'),
       h('dd', { 'data-field': 'length' }, length === null ? '—' : `≈ ${length.toFixed(1)} mm`, length === null ? null : h('div', { class: 'small muted' }, `${branch.skeletonVoxels} skeleton voxels × mean spacing`)),
       h('dt', {}, 'Detected'),
-      h('dd', { 'data-field': 'fraction' }, branch.fraction == null ? '—' : `${(100 * branch.fraction).toFixed(1)} % of its centreline`),
+      h('dd', { 'data-field': 'fraction' }, branch.fraction == null ? '—' : `${(100 * branch.fraction).toFixed(1)} % of its centreline${segment ? ' (detected from 80 %)' : ''}`),
       h('dt', {}, 'Result'),
       h('dd', { 'data-field': 'result' }, swatch(CLASS_COLOURS[result]), ` ${result}`),
     ),
