@@ -134,6 +134,48 @@ describe('a phase scored with the AIIB23 suite, over HTTP @slow', function () {
     assert.equal(json.results[0].IoU, metrics.IoU);
   });
 
+  it('ranks by a lower-is-better metric end to end: the leak-free team first (upload → scoring → leaderboard → export)', async () => {
+    const created = await organiser.post('/api/challenges/aiib/phases', {
+      ...phaseBody(['aiib23']),
+      name: 'ranked by leakage',
+      // Leakage takes its direction from the catalogue (lower is better); IoU breaks no tie here
+      ranking: { scheme: 'aggregate-then-rank', aggregate: 'mean', metrics: [{ name: 'Leakage', weight: 3 }, { name: 'IoU' }] },
+    });
+    assert.equal(created.status, 201, created.text);
+    const rankedPhase = created.body.phase.id;
+    const file = join(work, 'gold.nii.gz');
+    assert.equal((await organiser.upload(`/api/phases/${rankedPhase}/cases`, [
+      { path: file, field: 'ct', name: 'AIIB_002_0000.nii.gz' },
+      { path: file, field: 'gold', name: 'AIIB_002_label.nii.gz' },
+    ], { name: 'AIIB_002' })).status, 201);
+    // the leaking team submits first (an earlier submission would win a tie): only the direction can put it second
+    const teams: Array<{ name: string; file: string; id?: number }> = [
+      { name: 'Leaks', file: 'pred.nii.gz' },
+      { name: 'Exact', file: 'gold.nii.gz' },
+    ];
+    for (const [n, team] of teams.entries()) {
+      const member = t.agent();
+      await member.register(`ranked${n}@example.org`);
+      assert.equal((await member.post('/api/teams', { challenge: 'aiib', name: team.name })).status, 201);
+      const submitted = await member.upload(`/api/phases/${rankedPhase}/submissions`, [{ path: join(work, team.file), name: 'AIIB_002.nii.gz' }]);
+      assert.equal(submitted.status, 202, submitted.text);
+      team.id = submitted.body.submission.id;
+      await waitFor(`submission ${team.id}`, async () => {
+        const r = await member.get(`/api/submissions/${team.id}`);
+        return r.body.submission.status === 'done' && r.body;
+      }, 90_000, 200);
+    }
+    const board = (await t.agent().get(`/api/phases/${rankedPhase}/leaderboard`)).body;
+    assert.deepEqual(board.entries.map((e: { team: { name: string }; rank: number }) => [e.team.name, e.rank]), [['Exact', 1], ['Leaks', 2]]);
+    assert.match(board.explanation, /Leakage \(lower is better, weight 3\)/);
+    const csv = (await organiser.get(`/api/phases/${rankedPhase}/export.csv?table=leaderboard`)).text.split('\r\n');
+    const columns = csv[0].split(',');
+    const rows = csv.slice(1).filter(Boolean).map((line) => line.split(','));
+    assert.deepEqual(rows.map((r) => Number(r[columns.indexOf('rank')])), [1, 2]);
+    assert.equal(Number(rows[0][columns.indexOf('mean_Leakage')]), 0, 'the exact mask leaks nothing');
+    assert.ok(Number(rows[1][columns.indexOf('mean_Leakage')]) > 0);
+  });
+
   it('refuses a direct change of suites once results exist (409, naming the re-evaluation route); the same suites pass', async () => {
     const change = await organiser.patch(`/api/phases/${phaseId}`, { metricSuites: ['atm22', 'aiib23'] });
     assert.equal(change.status, 409, change.text);
