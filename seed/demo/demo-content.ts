@@ -83,7 +83,7 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
   },
   {
     // scored with the AIIB23 suite (IoU, detected length and branch ratios, precision, leakage): its own metrics,
-    // the viewer colouring AIIB23's unrefined branches; ranked by a weighted sum of its higher-is-better figures
+    // the viewer colouring AIIB23's unrefined branches; ranked per case over its five figures (leakage: lower is better)
     key: 'aiib',
     caseNames: ['DEMO_201', 'DEMO_202'],
     firstSeed: 4301,
@@ -98,7 +98,11 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
       teamsInspectIn3d: true,
       resultsVisibility: 'live',
       ...DEFAULT_MODEL_LIMITS,
-      ranking: { scheme: 'weighted', weights: { IoU: 0.25, DLR: 0.25, DBR: 0.25, AIIB_Precision: 0.25 } },
+      // per-case ranks of each figure, leakage with its catalogue direction (lower is better), then the mean rank
+      ranking: {
+        scheme: 'rank-then-aggregate',
+        metrics: [{ name: 'IoU' }, { name: 'DLR' }, { name: 'DBR' }, { name: 'AIIB_Precision' }, { name: 'Leakage' }],
+      },
       leaderboardPick: 'best',
       metricSuites: ['aiib23'],
     }),
