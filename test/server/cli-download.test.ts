@@ -8,54 +8,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClientCommands } from '../../server/cli/commands.ts';
+import { droppingProxy } from '../helpers/dropping-proxy.ts';
 import { apiToken, sha256Of } from '../helpers/release-fixtures.ts';
 import { createPhaseWithCases, createTeam } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-
-/** A TCP proxy to the app that cuts the first file download after `cutAfter` response bytes; records request heads. */
-function droppingProxy(target: URL, cutAfter: number): Promise<{ server: Server; url: string; heads: string[] }> {
-  const heads: string[] = [];
-  let cutDone = false;
-  const server = createServer((client: Socket) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    let sent = 0;
-    let cutThis = false;
-    client.on('data', (chunk: Buffer) => {
-      const head = chunk.toString('latin1').split('\r\n\r\n')[0];
-      if (/^GET \S+\/files\/\d+ /.test(head)) {
-        heads.push(head);
-        if (!cutDone) cutThis = cutDone = true;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (cutThis && sent + chunk.length >= cutAfter) {
-        client.write(chunk.subarray(0, cutAfter - sent));
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      sent += chunk.length;
-      client.write(chunk);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    upstream.on('close', end);
-    client.on('close', end);
-    upstream.on('error', end);
-    client.on('error', end);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, heads });
-  }));
-}
 
 describe('carina download', function () {
   this.timeout(60_000);
@@ -97,7 +56,8 @@ describe('carina download', function () {
   it('a download dropped at 60 % resumes from its offset, and every file matches its sha256', async () => {
     const big = files['big.nii.gz'];
     // response headers are about 400 bytes; cut the body at 60 %
-    const proxy = await droppingProxy(new URL(t.baseUrl), Math.floor(big.length * 0.6));
+    const proxy = await droppingProxy(new URL(t.baseUrl), /^GET \S+\/files\/\d+ /);
+    proxy.cutNext(Math.floor(big.length * 0.6));
     try {
       const result = await run(['--release', String(releaseId), '--out', out], proxy.url);
       assert.equal(result.code, 0, result.stderr);
@@ -113,7 +73,7 @@ describe('carina download', function () {
       for (const [name, bytes] of Object.entries(files)) assert.equal(sha256Of(readFileSync(join(out, name))), sha256Of(bytes), name);
       assert.equal(existsSync(join(out, 'big.nii.gz.part')), false);
     } finally {
-      proxy.server.close();
+      await proxy.close();
     }
   });
 
