@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClientCommands } from '../../server/cli/commands.ts';
 import { droppingProxy } from '../helpers/dropping-proxy.ts';
+import { waitFor } from '../helpers/platform-rows.ts';
 import { apiToken, sha256Of } from '../helpers/release-fixtures.ts';
 import { createPhaseWithCases, createTeam } from '../helpers/submission-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -94,7 +95,9 @@ describe('carina download', function () {
     const result = await run(['--phase', String(phaseId), '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(sha256Of(readFileSync(join(dir, 'big.nii.gz'))), sha256Of(big));
-    const logged = (await t.db.query(`select range, bytes_sent from release_access_log where range is not null order by id desc limit 1`)).rows[0];
+    // the server logs a transfer once it has ended there, which may come after the client has written its last byte
+    const logged = await waitFor('the resumed transfer in the access log', async () =>
+      (await t.db.query(`select range, bytes_sent from release_access_log where range = 'bytes=1000000-' order by id desc limit 1`)).rows[0], 10_000);
     assert.deepEqual(logged, { range: 'bytes=1000000-', bytes_sent: big.length - 1_000_000 });
   });
 

@@ -161,16 +161,20 @@ describe('release downloads', function () {
     assert.equal(rest.status, 206);
     assert.equal(sha256Of(Buffer.concat([first, rest.bytes])), sha256Of(big.bytes));
     // the dropped transfer is logged with fewer bytes than the file, the resumed one with its range
+    // (each entry is written once its transfer has ended on the server, which may be after the client has read the last byte)
     let entries: any[] = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 100; i++) {
       entries = (await s.fx.organiser.get(`/api/releases/${s.releaseId}/log?teamId=${s.team.teamId}`)).body.entries;
-      if (entries.some((e) => e.range === null && e.bytesSent < big.bytes.length && e.fileId === big.id)) break;
+      const droppedLogged = entries.some((e) => e.range === null && e.bytesSent < big.bytes.length && e.fileId === big.id);
+      const resumedLogged = entries.some((e) => e.range === `bytes=${cut}-`);
+      if (droppedLogged && resumedLogged) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const dropped = entries.find((e) => e.fileId === big.id && e.range === null && e.bytesSent < big.bytes.length);
     assert.ok(dropped, JSON.stringify(entries.slice(0, 5)));
     assert.ok(dropped.bytesSent >= cut - 1, `logged ${dropped.bytesSent} for a transfer cut after ${cut}`);
     const resumed = entries.find((e) => e.range === `bytes=${cut}-`);
+    assert.ok(resumed, JSON.stringify(entries.slice(0, 5)));
     assert.equal(resumed.bytesSent, big.bytes.length - cut);
     assert.equal(resumed.teamName, s.team.name);
     assert.equal(resumed.userEmail, s.team.email);
