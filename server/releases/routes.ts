@@ -190,7 +190,11 @@ export function releasesRouter(deps: AppDeps): Router {
           address: req.ip,
         });
       if (fromStore(req)) await redirectReleaseFile(req, res, deps.storage, sent, deps.config.releaseUrlExpiryS, record);
-      else await record(await sendReleaseFile(req, res, deps.storage, sent));
+      else {
+        const transfer = await sendReleaseFile(req, res, deps.storage, sent);
+        free(); // the slot is the transfer's, not the log's: a team may start its next download while this one is logged
+        await record(transfer);
+      }
     } finally {
       free();
     }
