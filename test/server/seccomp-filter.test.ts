@@ -1,7 +1,8 @@
 /**
  * The model sandbox's seccomp program (server/models/sandbox/seccomp-filter.ts), byte by byte where a hand can
  * check it, then run by a small classic-BPF interpreter over `struct seccomp_data` (the subset the program uses:
- * ld [k], jeq, jge, ret), and the syscall table against the kernel headers installed on this machine.
+ * ld [k], jeq, jge, ret), the syscall table against the kernel headers installed on this machine, and where the
+ * sandbox's command line hands the program over (the innermost bubblewrap: the outer one, as root, must mount).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   type SeccompArch,
 } from '../../server/models/sandbox/seccomp-filter.ts';
 import { DENIED_SYSCALLS } from '../../server/models/sandbox/seccomp-syscalls.ts';
+import { sandboxCommand, SECCOMP_FD, type SandboxTools } from '../../server/models/sandbox/sandbox-command.ts';
 
 const hex = (bytes: Uint8Array, instruction: number) => Buffer.from(bytes.subarray(instruction * 8, instruction * 8 + 8)).toString('hex');
 
@@ -104,6 +106,36 @@ describe('model sandbox seccomp filter: the syscall table', () => {
       if (!existsSync(path)) this.skip(); // linux-libc-dev not installed
       const numbers = new Map([...readFileSync(path, 'utf8').matchAll(/^#define __NR_(\w+)\s+(\d+)\s*$/gm)].map((m) => [m[1], Number(m[2])]));
       for (const call of DENIED_SYSCALLS) assert.equal(call[arch], numbers.get(call.name), `${call.name} on ${arch}`);
+    });
+  }
+});
+
+describe('model sandbox seccomp filter: the command line', () => {
+  const shapes: Record<string, SandboxTools> = {
+    'as a user: one bubblewrap': { bwrap: '/usr/bin/bwrap', prlimit: '/usr/bin/prlimit', systemLinks: [] },
+    'as root, no user namespaces': { bwrap: '/usr/bin/bwrap', prlimit: '/usr/bin/prlimit', setpriv: '/usr/bin/setpriv', systemLinks: [] },
+    'as root, a second bubblewrap': { bwrap: '/usr/bin/bwrap', prlimit: '/usr/bin/prlimit', setpriv: '/usr/bin/setpriv', blockNestedUserns: true, systemLinks: [] },
+  };
+  for (const [shape, tools] of Object.entries(shapes)) {
+    it(`${shape}: one --seccomp ${SECCOMP_FD}, on the last bubblewrap before prlimit`, () => {
+      const { file, args } = sandboxCommand({
+        tools,
+        readOnly: [],
+        packages: [],
+        inputs: [],
+        workingDir: '/',
+        env: {},
+        limits: { dataBytes: 1, cpuSeconds: 1, processes: 1, fileBytes: 1 },
+        command: ['/usr/bin/true'],
+      });
+      const line = [file, ...args];
+      const at = line.flatMap((arg, i) => (arg === '--seccomp' ? [i] : []));
+      assert.equal(at.length, 1);
+      assert.equal(line[at[0] + 1], String(SECCOMP_FD));
+      const innermost = line.lastIndexOf(tools.bwrap);
+      assert.equal(innermost, tools.blockNestedUserns ? line.indexOf(tools.bwrap, 1) : 0);
+      assert.ok(at[0] > innermost && at[0] < line.indexOf(tools.prlimit), line.join(' '));
+      assert.ok(line.slice(innermost, at[0]).includes('--') === false, 'inside that bubblewrap\'s own options');
     });
   }
 });
