@@ -317,7 +317,7 @@ function s3Settings(v: z.infer<typeof schema>): S3Settings | undefined {
     bucket: match[1],
     prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, ''),
     endpoint: v.S3_ENDPOINT || undefined,
-    publicEndpoint: v.S3_PUBLIC_ENDPOINT || undefined,
+    ...(v.S3_PUBLIC_ENDPOINT ? { publicEndpoint: v.S3_PUBLIC_ENDPOINT } : {}),
     region: v.S3_REGION || 'us-east-1',
     credentials: v.S3_ACCESS_KEY_ID ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY! } : undefined,
     forcePathStyle,
