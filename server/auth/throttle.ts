@@ -22,9 +22,9 @@ import { sha256Hex } from './secrets.ts';
 
 const TABLE = 'rate_limits';
 
-/** A counter in the shared rate_limits table (also used for release downloads: server/releases/download-throttle.ts). */
-export function postgresLimiter(db: AppDeps['db'], keyPrefix: string, points: number, durationS: number, blockDurationS = 0): RateLimiterPostgres {
-  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
+/** A counter in rate_limits (or another table of its shape: release downloads use download_rate_limits). */
+export function postgresLimiter(db: AppDeps['db'], keyPrefix: string, points: number, durationS: number, blockDurationS = 0, tableName = TABLE): RateLimiterPostgres {
+  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
 }
 
 export interface Throttles {

@@ -1,8 +1,9 @@
 /**
  * Leases on a team's download slots, shared by every server process through PostgreSQL (table download_leases,
- * migrations/0017). Taking one is a transaction serialized per key: pg_advisory_xact_lock on a hash of the key,
- * then one statement counts the key's live leases and inserts a new one only while fewer than `limit` live (the
- * count sees every lease committed before the lock was granted, so two servers cannot both take the last slot).
+ * migrations/0017). Taking one is one call of take_download_lease (same migration), a transaction serialized per
+ * key: pg_advisory_xact_lock on a hash of the key, then the key's live leases are counted and a new one inserted
+ * only while fewer than `limit` live (the count sees every lease committed before the lock was granted, so two
+ * servers cannot both take the last slot); one round trip, as it runs on every download request.
  * While a process holds leases, one heartbeat every expiry/4 renews all of them in one UPDATE; a lease is deleted
  * when its transfer ends. A process that dies stops renewing, and its leases lapse after at most `expiryS`.
  * Times are the database's (now()), so the servers' clocks need not agree.
@@ -21,16 +22,6 @@ export interface DownloadLeaseOptions {
 
 export type LeaseOutcome = { readonly taken: true; readonly leaseId: string } | { readonly taken: false; readonly running: number };
 
-/** Count, purge the key's lapsed leases and insert when there is room: one statement, under the key's lock. */
-const TAKE = `
-  with lapsed as (delete from download_leases where team_key = $1::text and expires_at <= now()),
-       live as (select count(*)::int as n from download_leases where team_key = $1::text and expires_at > now()),
-       taken as (
-         insert into download_leases (lease_id, team_key, server_instance, expires_at)
-         select $2::uuid, $1::text, $3::text, now() + make_interval(secs => $5::float8) from live where n < $4::int
-         returning lease_id)
-  select (select n from live) as running, exists (select 1 from taken) as taken`;
-
 export class DownloadLeases {
   /** Which process holds a lease: host, pid and a random tag (a pid may come back after a restart). */
   readonly instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -45,20 +36,14 @@ export class DownloadLeases {
   /** Takes a lease on one of `key`'s slots, or says how many are running when none is free. */
   async take(key: string): Promise<LeaseOutcome> {
     const leaseId = randomUUID();
-    const client = await this.db.connect();
-    let row: { running: number; taken: boolean };
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`download-slots:${key}`]);
-      row = (await client.query<{ running: number; taken: boolean }>(TAKE, [key, leaseId, this.instance, this.options.limit, this.options.expiryS])).rows[0];
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    if (!row.taken) return { taken: false, running: row.running };
+    const { rows } = await this.db.query<{ running: number; taken: boolean }>('select running, taken from take_download_lease($1, $2, $3, $4, $5)', [
+      key,
+      leaseId,
+      this.instance,
+      this.options.limit,
+      this.options.expiryS,
+    ]);
+    if (!rows[0].taken) return { taken: false, running: rows[0].running };
     this.held.add(leaseId);
     this.startHeartbeat();
     return { taken: true, leaseId };

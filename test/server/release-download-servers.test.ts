@@ -1,7 +1,7 @@
 /**
  * Release download throttling over several server processes on one database: a team's transfers count against
  * DOWNLOADS_PER_TEAM whichever server carries them (its second download on the other server gets 429 while another
- * team is unaffected), the per-minute limit counts the requests of both servers, and the slot of a server that is
+ * team is unaffected; a burst of takes gets exactly the limit), the per-minute limit counts the requests of both servers, and the slot of a server that is
  * killed mid-transfer (SIGKILL: no cleanup) frees itself once its lease lapses (DOWNLOAD_LEASE_EXPIRY_S), having
  * been renewed as long as the server lived.
  */
@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DownloadLeases } from '../../server/releases/download-leases.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
 import { apiToken, rawGet } from '../helpers/release-fixtures.ts';
 import { createPhaseWithCases, createTeam, type PhaseFixture } from '../helpers/submission-fixtures.ts';
@@ -98,6 +99,26 @@ describe('release download throttling over two server processes', function () {
     await logged(first.teamId, 1);
     assert.deepEqual(await leasesOf(first.teamId), []);
     assert.equal((await rawGet(b, path, first.token, { range: 'bytes=0-9' })).status, 206);
+  });
+
+  it('serializes the taking of slots per team: bursts from two servers get exactly the limit', async () => {
+    const servers = [new DownloadLeases(a.db, { limit: 3, expiryS: 60 }), new DownloadLeases(b.db, { limit: 3, expiryS: 60 })];
+    // every connection of both pools open first, so the takes really run at once (without the per-key lock a burst
+    // gets 5 to 14 leases here)
+    for (const pool of [a.db, b.db]) await Promise.all(Array.from({ length: 10 }, () => pool.query('select pg_sleep(0.05)')));
+    for (let burst = 0; burst < 3; burst++) {
+      const key = `team:burst-${burst}`;
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => servers[i % 2].take(key)));
+      const taken = outcomes.flatMap((o, i) => (o.taken ? [{ leaseId: o.leaseId, server: servers[i % 2] }] : []));
+      assert.equal(taken.length, 3, `burst ${burst}`);
+      for (const refused of outcomes) if (!refused.taken) assert.equal(refused.running, 3);
+      assert.equal((await a.db.query(`select count(*)::int as n from download_leases where team_key = $1`, [key])).rows[0].n, 3);
+      // another key is not held up by this one's slots
+      const other = await servers[1].take(`team:other-${burst}`);
+      assert.ok(other.taken);
+      await Promise.all([...taken.map((l) => l.server.release(l.leaseId)), servers[1].release(other.leaseId)]);
+      assert.equal((await a.db.query(`select count(*)::int as n from download_leases where team_key in ($1, $2)`, [key, `team:other-${burst}`])).rows[0].n, 0);
+    }
   });
 
   it('counts the per-minute limit over the requests of both servers', async () => {
