@@ -13,6 +13,7 @@ import { applyServerTimeouts } from '../../server/http/server-timeouts.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/jobs/job-queue.ts';
+import { startMailSender, type MailSender } from '../../server/mail/mail-sender.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { checkReply } from './contract-check.ts';
@@ -123,6 +124,8 @@ export interface TestApp {
   readonly storageDir: string;
   /** The .eml outbox (no SMTP_URL): $DATA_DIR/outbox. */
   readonly outboxDir: string;
+  /** The app's mail sender, as a server process runs one (delivers the mail_outbox table). */
+  readonly mailSender: MailSender;
   agent(options?: { token?: string }): Agent;
   close(keepDatabase?: boolean): Promise<void>;
 }
@@ -146,6 +149,7 @@ export async function createTestApp(label: string, env: Record<string, string> =
   const storage = await createStorage(config);
   const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
   const deps: AppDeps = { config, db: database.pool, storage, queue };
+  const mailSender = startMailSender(deps);
   const server: Server = await new Promise((resolve) => {
     const s = applyServerTimeouts(createApp(deps).listen(0, '127.0.0.1', () => resolve(s)));
   });
@@ -158,11 +162,13 @@ export async function createTestApp(label: string, env: Record<string, string> =
     database,
     storageDir,
     outboxDir: config.mailOutboxDir,
+    mailSender,
     agent: (options = {}) => new Agent(baseUrl, options.token, config.smtpUrl ? undefined : config.mailOutboxDir),
     async close(keepDatabase = false) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.stop(false).catch(() => undefined);
+      await mailSender.stop();
       await database.dispose(keepDatabase);
       rmSync(storageDir, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
