@@ -124,12 +124,12 @@ export async function msUntilNextMail(db: Pool): Promise<number | undefined> {
   return ms === null || ms === undefined ? undefined : Number(ms);
 }
 
-/** Mails waiting for their first attempt, waiting for a retry, and given up (for /metrics). */
+/** Mails not delivered yet and never refused (queued), delivered after a failed attempt (retrying), given up (failed). */
 export async function mailOutboxCounts(db: Pool): Promise<{ queued: number; retrying: number; failed: number }> {
   const row = (
     await db.query<{ queued: number; retrying: number; failed: number }>(
-      `select count(*) filter (where sent_at is null and failed_at is null and attempts = 0)::float8 as queued,
-              count(*) filter (where sent_at is null and failed_at is null and attempts > 0)::float8 as retrying,
+      `select count(*) filter (where failed_at is null and last_error is null)::float8 as queued,
+              count(*) filter (where failed_at is null and last_error is not null)::float8 as retrying,
               count(*) filter (where failed_at is not null)::float8 as failed
        from mail_outbox where sent_at is null`,
     )

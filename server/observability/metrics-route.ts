@@ -47,7 +47,7 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate, cache: Platfor
   const queueJobs = gauge('carina_queue_jobs', 'Jobs in the queue, waiting (created or retry) or active (taken by a worker).', ['queue', 'state']);
   const evaluations = gauge('carina_evaluations', 'Per-case evaluations by status.', ['status']);
   const submissions = gauge('carina_submissions', 'Submissions by status.', ['status']);
-  const mails = gauge('carina_mail_outbox', 'Mails not delivered: queued (no attempt yet), retrying (an attempt failed), failed (given up; purged after 30 days).', ['state']);
+  const mails = gauge('carina_mail_outbox', 'Mails not delivered: queued (no attempt failed yet), retrying (an attempt failed), failed (given up; purged after 30 days).', ['state']);
   mirroredCounter(registry, 'carina_upload_bytes_total', 'Bytes of uploaded files received by this server process.', () => uploads.bytes);
   mirroredCounter(registry, 'carina_upload_files_total', 'Uploaded files received by this server process.', () => uploads.files);
   new Gauge({ name: 'carina_uploads_in_flight', help: 'Uploads this server is receiving now.', registers: [registry], collect() { this.set(gate.uploadsInFlight); } });
