@@ -22,6 +22,8 @@ const DELIVERY_DEADLINE_MS = 180_000;
 export const MAIL_POLL_MS = 30_000;
 /** The shortest sleep between rounds, so rows another sender holds for an instant do not make a busy loop. */
 const MIN_SLEEP_MS = 20;
+/** How long stopping waits for a delivery in progress (a hung SMTP server must not hold a shutdown; the lease covers it). */
+const STOP_WAIT_MS = 5_000;
 
 /** The delay before the attempt after `attempts` failed ones: base, doubling, capped. */
 export function retryDelayMs(attempts: number, retry: Config['mailRetry']): number {
@@ -31,7 +33,7 @@ export function retryDelayMs(attempts: number, retry: Config['mailRetry']): numb
 export interface MailSender {
   /** Looks for due mail now (a queued mail wakes the sender by itself; this is for callers that know better). */
   wake(): void;
-  /** Finishes the delivery in progress, stops listening and polling. */
+  /** Stops listening and polling; waits up to STOP_WAIT_MS for the delivery in progress. */
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,9 @@ class OutboxSender implements MailSender {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
     this.dropListener();
     this.transport.close();
   }

@@ -5,12 +5,14 @@
  *   verification mail arrives after a retry and its link works; the sent row keeps no body and no link;
  * - a permanent refusal (550) is retried up to MAIL_MAX_ATTEMPTS, then the row is marked failed (body dropped) and
  *   /metrics counts it;
+ * - a mail whose time is over before any attempt is given up unsent;
  * - two senders (as two server processes, each with its own pool) never deliver one mail twice.
  */
 import assert from 'node:assert/strict';
+import { runHousekeeping } from '../../server/auth/housekeeping.ts';
 import { freePort } from '../../server/db/embedded-postgres.ts';
 import { createPool, inTransaction } from '../../server/db/pool.ts';
-import { startMailSender } from '../../server/mail/mail-sender.ts';
+import { retryDelayMs, startMailSender } from '../../server/mail/mail-sender.ts';
 import { createMailTransport } from '../../server/mail/mail-transport.ts';
 import { queueMail } from '../../server/mail/mailer.ts';
 import { startTestSmtp, tokenIn, type TestSmtp } from '../helpers/mail.ts';
@@ -147,5 +149,42 @@ describe('mail outbox: a permanent refusal', function () {
     assert.match(metrics, /^carina_mail_outbox\{state="failed"\} 1$/m);
     assert.match(metrics, /^carina_mail_outbox\{state="queued"\} 0$/m);
     assert.match(metrics, /^carina_mail_outbox\{state="retrying"\} 0$/m);
+  });
+
+  it('gives up a mail whose time is over before any attempt (a link that expired while no server ran)', async () => {
+    await t.db.query(
+      `insert into mail_outbox (kind, recipient, subject, body_text, links, give_up_at)
+       values ('reset', 'late@example.org', 'late', 'a link', '{"reset": "x"}', now() - interval '1 second')`,
+    );
+    const late = await waitFor('the late mail given up', async () => {
+      const row = await outboxRow(t, 'late@example.org');
+      return row?.failed_at ? row : undefined;
+    }, 10_000, 20);
+    assert.equal(late.attempts, 0);
+    assert.equal(late.last_error, 'not delivered in time');
+    assert.equal(late.body_text, null);
+    assert.equal(late.links, null);
+    assert.ok(!smtp.received.some((m) => m.to.includes('late@example.org')), 'never sent');
+  });
+
+  it('housekeeping purges mails sent over 7 days ago and given up over 30 days ago, and keeps newer ones', async () => {
+    await t.db.query(
+      `insert into mail_outbox (kind, recipient, subject, sent_at, failed_at) values
+         ('test', 'old-sent@example.org', 's', now() - interval '8 days', null),
+         ('test', 'new-sent@example.org', 's', now() - interval '6 days', null),
+         ('test', 'old-failed@example.org', 's', null, now() - interval '31 days'),
+         ('test', 'new-failed@example.org', 's', null, now() - interval '8 days')`,
+    );
+    const purged = await runHousekeeping(t.deps);
+    assert.equal(purged.mails, 2);
+    const left = (await t.db.query(`select recipient from mail_outbox where recipient like '%-sent@%' or recipient like '%-failed@%' order by recipient`)).rows.map((r) => r.recipient);
+    assert.deepEqual(left, ['new-failed@example.org', 'new-sent@example.org']);
+  });
+});
+
+describe('mail retry delay', () => {
+  it('starts at the base, doubles, and stops at the cap', () => {
+    const retry = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 25 };
+    assert.deepEqual([1, 2, 3, 4, 7, 8, 9, 25, 1000].map((n) => retryDelayMs(n, retry)), [30_000, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000]);
   });
 });
