@@ -11,7 +11,7 @@ import { createApp } from '../../server/app.ts';
 import type { AppDeps } from '../../server/app-deps.ts';
 import { applyServerTimeouts } from '../../server/http/server-timeouts.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import type { Pool } from '../../server/db/pool.ts';
+import { createPool, type Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/jobs/job-queue.ts';
 import { startMailSender, type MailSender } from '../../server/mail/mail-sender.ts';
 import { queueOptions } from '../../server/runtime.ts';
@@ -125,14 +125,23 @@ export interface TestApp {
   /** The .eml outbox (no SMTP_URL): $DATA_DIR/outbox. */
   readonly outboxDir: string;
   /** The app's mail sender, as a server process runs one (delivers the mail_outbox table). */
-  readonly mailSender: MailSender;
+  readonly mailSender: MailSender | undefined;
   agent(options?: { token?: string }): Agent;
   close(keepDatabase?: boolean): Promise<void>;
 }
 
-export async function createTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(label);
-  const storageDir = mkdtempSync(join(tmpdir(), 'carina-storage-'));
+export interface TestAppOptions {
+  /**
+   * Another server process of the same platform: this app uses that app's database and storage folder (its own data
+   * folder, connection pool, queue client and throttles), and closing it leaves those to that app.
+   */
+  readonly secondServerOf?: TestApp;
+}
+
+export async function createTestApp(label: string, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.secondServerOf;
+  const database = shared ? shared.database : await createTestDatabase(label);
+  const storageDir = shared ? shared.storageDir : mkdtempSync(join(tmpdir(), 'carina-storage-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'carina-data-'));
   // registration and mail requests all come from 127.0.0.1 here: their per-address limits are lifted unless a
   // suite sets them (test/server/throttling.test.ts)
@@ -148,8 +157,12 @@ export async function createTestApp(label: string, env: Record<string, string> =
   // local files under storageDir, or the object store when env selects it (STORAGE_URL=s3://…)
   const storage = await createStorage(config);
   const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
-  const deps: AppDeps = { config, db: database.pool, storage, queue };
-  const mailSender = startMailSender(deps);
+  // a second server has its own connections, as a second process would
+  const pool = shared ? createPool(database.url) : database.pool;
+  const deps: AppDeps = { config, db: pool, storage, queue };
+  // one sender per database here: a second server's would write .eml files into its own data folder, where the
+  // first app's helpers do not look (with SMTP both would deliver, each mail once)
+  const mailSender = shared ? undefined : startMailSender(deps);
   const server: Server = await new Promise((resolve) => {
     const s = applyServerTimeouts(createApp(deps).listen(0, '127.0.0.1', () => resolve(s)));
   });
@@ -157,7 +170,7 @@ export async function createTestApp(label: string, env: Record<string, string> =
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     baseUrl,
-    db: database.pool,
+    db: pool,
     deps,
     database,
     storageDir,
@@ -168,9 +181,12 @@ export async function createTestApp(label: string, env: Record<string, string> =
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.stop(false).catch(() => undefined);
-      await mailSender.stop();
-      await database.dispose(keepDatabase);
-      rmSync(storageDir, { recursive: true, force: true });
+      await mailSender?.stop();
+      if (shared) await pool.end();
+      else {
+        await database.dispose(keepDatabase);
+        rmSync(storageDir, { recursive: true, force: true });
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
