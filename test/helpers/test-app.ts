@@ -124,7 +124,7 @@ export interface TestApp {
   readonly storageDir: string;
   /** The .eml outbox (no SMTP_URL): $DATA_DIR/outbox. */
   readonly outboxDir: string;
-  /** The app's mail sender, as a server process runs one (delivers the mail_outbox table). */
+  /** The app's mail sender, as a server process runs one (delivers the mail_outbox table); none on a second server. */
   readonly mailSender: MailSender | undefined;
   agent(options?: { token?: string }): Agent;
   close(keepDatabase?: boolean): Promise<void>;
