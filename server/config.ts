@@ -89,6 +89,9 @@ const schema = z.object({
       message: 'SMTP_URL must be smtp://user:pass@host:port or smtps://… (leave it unset to write mail to $DATA_DIR/outbox)',
     }),
   MAIL_FROM: z.string().optional(),
+  MAIL_RETRY_BASE_MS: integer('MAIL_RETRY_BASE_MS', 10, 3_600_000, 30_000),
+  MAIL_RETRY_MAX_MS: integer('MAIL_RETRY_MAX_MS', 10, 86_400_000, 3_600_000),
+  MAIL_MAX_ATTEMPTS: integer('MAIL_MAX_ATTEMPTS', 1, 1000, 25),
   // --- object storage, graceful shutdown and metrics (production deployment) ---
   STORAGE_URL: z
     .string()
@@ -198,6 +201,8 @@ export interface Config {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly mailOutboxDir: string;
+  /** Delivery retries of the mail outbox (server/mail/mail-sender.ts): the delay doubles from baseMs up to maxMs. */
+  readonly mailRetry: { readonly baseMs: number; readonly maxMs: number; readonly maxAttempts: number };
   /** Release downloads: concurrent transfers per team and requests per team per minute, over all server processes. */
   readonly downloadsPerTeam: number;
   readonly downloadRequestsPerMinute: number;
@@ -285,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: v.SMTP_URL || undefined,
     mailFrom: v.MAIL_FROM || 'Carina <carina@localhost>',
     mailOutboxDir: resolve(dataDir, 'outbox'),
+    mailRetry: { baseMs: v.MAIL_RETRY_BASE_MS, maxMs: Math.max(v.MAIL_RETRY_BASE_MS, v.MAIL_RETRY_MAX_MS), maxAttempts: v.MAIL_MAX_ATTEMPTS },
     downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
     downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
     downloadLeaseExpiryS: v.DOWNLOAD_LEASE_EXPIRY_S,

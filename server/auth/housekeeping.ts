@@ -1,15 +1,20 @@
 /**
  * Housekeeping of the account tables: expired sessions, used or expired verification and reset links, expired
- * co-organiser invitations and spent throttling counters are deleted at start and then every hour.
+ * co-organiser invitations and spent throttling counters are deleted at start and then every hour; so are the mail
+ * outbox's rows sent more than SENT_MAIL_DAYS ago (their body is gone already) and given up more than
+ * FAILED_MAIL_DAYS ago.
  */
 import { logEvent } from '../../evaluator/index.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { purgeOldMails } from '../mail/outbox-store.ts';
 import { purgeExpired } from './store.ts';
 
 export const HOUSEKEEPING_MS = 3600_000;
+export const SENT_MAIL_DAYS = 7;
+export const FAILED_MAIL_DAYS = 30;
 
 export async function runHousekeeping(deps: Pick<AppDeps, 'db'>): Promise<Record<string, number>> {
-  const purged = await purgeExpired(deps.db);
+  const purged = { ...(await purgeExpired(deps.db)), mails: await purgeOldMails(deps.db, SENT_MAIL_DAYS, FAILED_MAIL_DAYS) };
   logEvent('debug', 'expired account rows purged', purged);
   return purged;
 }

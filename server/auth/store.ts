@@ -2,7 +2,7 @@
  * SQL for users, sessions, API tokens and the single-use account links (tables of migrations/0001_accounts.sql and
  * 0013_verified_accounts.sql).
  */
-import type { Pool } from '../db/pool.ts';
+import type { Pool, PoolClient } from '../db/pool.ts';
 
 export interface UserRow {
   id: number;
@@ -67,7 +67,7 @@ export async function revokeCredentials(db: Pool, userId: number): Promise<{ ses
 export type AccountTokenPurpose = 'verify' | 'reset';
 
 /** Stores the sha256 of a new single-use link token; earlier unused links of the same purpose stop working. */
-export async function insertAccountToken(db: Pool, userId: number, purpose: AccountTokenPurpose, tokenHash: string, ttlMinutes: number): Promise<void> {
+export async function insertAccountToken(db: Pool | PoolClient, userId: number, purpose: AccountTokenPurpose, tokenHash: string, ttlMinutes: number): Promise<void> {
   await db.query('delete from account_tokens where user_id = $1 and purpose = $2 and used_at is null', [userId, purpose]);
   await db.query(
     `insert into account_tokens (token_hash, user_id, purpose, expires_at) values ($1, $2, $3, now() + make_interval(mins => $4))`,

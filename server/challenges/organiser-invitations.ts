@@ -9,7 +9,7 @@ import { requireVerified } from '../auth/authenticate.ts';
 import type { UserRow } from '../auth/store.ts';
 import { inTransaction } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { clientLink, sendMail } from '../mail/mailer.ts';
+import { clientLink, queueMail } from '../mail/mailer.ts';
 import { requireOrganiser } from './access.ts';
 import { insertAuditEntry } from './audit-entry.ts';
 import { insertOrganiser, listOrganisers } from './challenge-store.ts';
@@ -23,6 +23,7 @@ export async function inviteOrganiser(deps: AppDeps, user: UserRow, slug: string
   if ((await listOrganisers(deps.db, challenge.id)).some((o) => o.email === email)) {
     throw new AppError('CONFLICT', `${email} is an organiser of "${slug}" already`);
   }
+  const link = clientLink(deps.config, '/invitations');
   const row = await inTransaction(deps.db, async (client) => {
     // a new invitation to the same address replaces an open one (a fresh expiry)
     await client.query('delete from organiser_invitations where challenge_id = $1 and email = $2 and accepted_at is null', [challenge.id, email]);
@@ -32,17 +33,17 @@ export async function inviteOrganiser(deps: AppDeps, user: UserRow, slug: string
       [challenge.id, email, user.id, INVITATION_DAYS],
     );
     await insertAuditEntry(client, { actorId: user.id, action: 'challenge.invite_organiser', targetType: 'challenge', targetId: challenge.id, details: { email } });
+    await queueMail(client, {
+      kind: 'organiser-invitation',
+      to: email,
+      subject: `Carina: you are invited to co-organise "${challenge.title}"`,
+      text:
+        `${user.display_name} (${user.email}) invites you to co-organise the challenge "${challenge.title}" on Carina.\n\n` +
+        `To accept, log in with an account of this address (register it first if you have none, and confirm the ` +
+        `address) and open:\n\n${link}\n\nThe invitation expires in ${INVITATION_DAYS} days.\n`,
+      links: { invitations: link },
+    });
     return inserted.rows[0];
-  });
-  const link = clientLink(deps.config, '/invitations');
-  sendMail(deps.config, {
-    to: email,
-    subject: `Carina: you are invited to co-organise "${challenge.title}"`,
-    text:
-      `${user.display_name} (${user.email}) invites you to co-organise the challenge "${challenge.title}" on Carina.\n\n` +
-      `To accept, log in with an account of this address (register it first if you have none, and confirm the ` +
-      `address) and open:\n\n${link}\n\nThe invitation expires in ${INVITATION_DAYS} days.\n`,
-    links: { invitations: link },
   });
   return { invitedEmail: email, expiresAt: row.expires_at };
 }

@@ -9,13 +9,14 @@
 import { FAILURE_CODES } from '../../contract/error-codes.ts';
 import { logEvent } from '../../evaluator/index.ts';
 import type { Config } from '../config.ts';
-import type { Pool } from '../db/pool.ts';
-import { clientLink, sendMail } from './mailer.ts';
+import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
+import { clientLink, queueMail } from './mailer.ts';
+import type { Queryable } from './outbox-store.ts';
 
 export const NOTIFY_EVERY_MS = 30_000;
 
 /** Verified addresses of a team's members. */
-async function memberEmails(db: Pool, teamId: number): Promise<string[]> {
+async function memberEmails(db: Queryable, teamId: number): Promise<string[]> {
   const rows = await db.query<{ email: string }>(
     `select u.email from team_members m join users u on u.id = m.user_id where m.team_id = $1 and u.email_verified_at is not null order by u.id`,
     [teamId],
@@ -27,15 +28,17 @@ function hintOf(code: string): string {
   return (FAILURE_CODES as Record<string, { hint: string }>)[code]?.hint ?? '';
 }
 
-export async function notifyTeamDecision(deps: { config: Config; db: Pool }, teamId: number, decision: 'accepted' | 'rejected', reason: string | null): Promise<void> {
-  const team = (await deps.db.query<{ name: string; slug: string; title: string }>(
+/** Queues the mails of an organisers' decision on a team, in the decision's transaction (`client`). */
+export async function notifyTeamDecision(config: Config, client: PoolClient, teamId: number, decision: 'accepted' | 'rejected', reason: string | null): Promise<void> {
+  const team = (await client.query<{ name: string; slug: string; title: string }>(
     'select t.name, c.slug, c.title from teams t join challenges c on c.id = t.challenge_id where t.id = $1',
     [teamId],
   )).rows[0];
   if (!team) return;
-  const link = clientLink(deps.config, `/challenges/${team.slug}`);
-  for (const to of await memberEmails(deps.db, teamId)) {
-    sendMail(deps.config, {
+  const link = clientLink(config, `/challenges/${team.slug}`);
+  for (const to of await memberEmails(client, teamId)) {
+    await queueMail(client, {
+      kind: 'team-decision',
       to,
       subject: `Carina: team "${team.name}" ${decision} in "${team.title}"`,
       text:
@@ -49,7 +52,11 @@ export async function notifyTeamDecision(deps: { config: Config; db: Pool }, tea
 
 /** Mails the teams of submissions that finished since the last check; how many submissions were notified. */
 export async function notifyFinishedSubmissions(deps: { config: Config; db: Pool }): Promise<number> {
-  const claimed = await deps.db.query<{ id: number; team_id: number; status: string; phase_name: string; title: string }>(
+  return inTransaction(deps.db, (client) => notifyFinishedIn(deps.config, client));
+}
+
+async function notifyFinishedIn(config: Config, client: PoolClient): Promise<number> {
+  const claimed = await client.query<{ id: number; team_id: number; status: string; phase_name: string; title: string }>(
     `update submissions s set notified_at = now()
      from phases p, challenges c
      where s.id in (select id from submissions where notified_at is null and finished_at is not null order by finished_at limit 100 for update skip locked)
@@ -58,16 +65,17 @@ export async function notifyFinishedSubmissions(deps: { config: Config; db: Pool
   );
   for (const row of claimed.rows) {
     const codes = row.status === 'failed'
-      ? (await deps.db.query<{ error_code: string; n: number }>(
+      ? (await client.query<{ error_code: string; n: number }>(
           `select error_code, count(*)::int as n from evaluations where submission_id = $1 and run_id is null and status = 'failed'
            group by error_code order by error_code`,
           [row.id],
         )).rows
       : [];
-    const link = clientLink(deps.config, `/submissions/${row.id}`);
+    const link = clientLink(config, `/submissions/${row.id}`);
     const failures = codes.map((c) => `- ${c.error_code} (${c.n} case${c.n === 1 ? '' : 's'})${hintOf(c.error_code) ? `: ${hintOf(c.error_code)}` : ''}`).join('\n');
-    for (const to of await memberEmails(deps.db, row.team_id)) {
-      sendMail(deps.config, {
+    for (const to of await memberEmails(client, row.team_id)) {
+      await queueMail(client, {
+        kind: 'submission-finished',
         to,
         subject: `Carina: submission #${row.id} to "${row.phase_name}" ${row.status === 'done' ? 'is scored' : 'failed'}`,
         text:
@@ -83,7 +91,11 @@ export async function notifyFinishedSubmissions(deps: { config: Config; db: Pool
 
 /** Mails the members of accepted teams when a phase of their challenge opens; how many phases were announced. */
 export async function notifyOpenedPhases(deps: { config: Config; db: Pool }): Promise<number> {
-  const claimed = await deps.db.query<{ id: number; name: string; challenge_id: number; slug: string; title: string; closes_at: Date }>(
+  return inTransaction(deps.db, (client) => notifyOpenedIn(deps.config, client));
+}
+
+async function notifyOpenedIn(config: Config, client: PoolClient): Promise<number> {
+  const claimed = await client.query<{ id: number; name: string; challenge_id: number; slug: string; title: string; closes_at: Date }>(
     `update phases p set opening_notified_at = now() from challenges c
      where p.id in (select id from phases where opening_notified_at is null and opens_at <= now() limit 20 for update skip locked)
        and c.id = p.challenge_id
@@ -91,14 +103,15 @@ export async function notifyOpenedPhases(deps: { config: Config; db: Pool }): Pr
   );
   for (const phase of claimed.rows) {
     if (phase.closes_at <= new Date()) continue; // opened and closed while nobody checked: nothing to announce
-    const members = await deps.db.query<{ email: string }>(
+    const members = await client.query<{ email: string }>(
       `select distinct u.email from team_members m join teams t on t.id = m.team_id join users u on u.id = m.user_id
        where t.challenge_id = $1 and t.status = 'accepted' and u.email_verified_at is not null`,
       [phase.challenge_id],
     );
-    const link = clientLink(deps.config, `/challenges/${phase.slug}`);
+    const link = clientLink(config, `/challenges/${phase.slug}`);
     for (const { email } of members.rows) {
-      sendMail(deps.config, {
+      await queueMail(client, {
+        kind: 'phase-opened',
         to: email,
         subject: `Carina: "${phase.name}" of "${phase.title}" is open`,
         text: `The phase "${phase.name}" of "${phase.title}" is open for submissions until ${phase.closes_at.toISOString()} (UTC).\n${link}\n`,

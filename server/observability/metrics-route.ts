@@ -1,6 +1,6 @@
 /**
  * GET /metrics in the Prometheus text format, written by `prom-client`: the platform's state from the database
- * (queues, evaluations, scoring times — the same from any server), this server's uploads and drain state, and
+ * (queues, evaluations, scoring times, the mail outbox — the same from any server), this server's uploads and drain state, and
  * its process metrics (prom-client's defaults). When METRICS_TOKEN is set, the scraper must send it as a Bearer
  * token. If the database cannot be reached, the scrape still answers, with carina_database_up 0 and the rest. The
  * database-derived part is read at most once per METRICS_CACHE_S (platform-state-cache.ts).
@@ -47,6 +47,7 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate, cache: Platfor
   const queueJobs = gauge('carina_queue_jobs', 'Jobs in the queue, waiting (created or retry) or active (taken by a worker).', ['queue', 'state']);
   const evaluations = gauge('carina_evaluations', 'Per-case evaluations by status.', ['status']);
   const submissions = gauge('carina_submissions', 'Submissions by status.', ['status']);
+  const mails = gauge('carina_mail_outbox', 'Mails not delivered: queued (no attempt failed yet), retrying (an attempt failed), failed (given up; purged after 30 days).', ['state']);
   mirroredCounter(registry, 'carina_upload_bytes_total', 'Bytes of uploaded files received by this server process.', () => uploads.bytes);
   mirroredCounter(registry, 'carina_upload_files_total', 'Uploaded files received by this server process.', () => uploads.files);
   new Gauge({ name: 'carina_uploads_in_flight', help: 'Uploads this server is receiving now.', registers: [registry], collect() { this.set(gate.uploadsInFlight); } });
@@ -58,7 +59,7 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate, cache: Platfor
   /** Sets the database-derived gauges from one read of the platform's state (or marks the database down). */
   function record(state: PlatformState | undefined): void {
     databaseUp.set(state ? 1 : 0);
-    for (const metric of [queueJobs, evaluations, submissions]) metric.reset();
+    for (const metric of [queueJobs, evaluations, submissions, mails]) metric.reset();
     if (!state) return;
     for (const { queue, waiting, active } of state.queueJobs) {
       queueJobs.set({ queue, state: 'waiting' }, waiting);
@@ -66,6 +67,7 @@ function platformRegistry(uploads: UploadMeter, gate: UploadGate, cache: Platfor
     }
     for (const [status, n] of state.evaluations) evaluations.set({ status }, n);
     for (const [status, n] of state.submissions) submissions.set({ status }, n);
+    for (const [mailState, n] of Object.entries(state.mails)) mails.set({ state: mailState }, n);
   }
   return { registry, record };
 }

@@ -1,10 +1,12 @@
 /**
  * Metrics read from the database, so any server process reports the work of every worker process on every
  * machine: jobs waiting and running per queue, evaluations and submissions by state, and the histogram of
- * scoring times (provenance.runMs of every finished evaluation — cumulative, as Prometheus expects).
+ * scoring times (provenance.runMs of every finished evaluation — cumulative, as Prometheus expects), and the mail
+ * outbox: mails waiting for their first attempt, waiting for a retry, and given up.
  */
 import type { Pool } from '../db/pool.ts';
 import { QUEUE_NAMES, type JobQueue } from '../jobs/job-queue.ts';
+import { mailOutboxCounts } from '../mail/outbox-store.ts';
 
 /** Upper bounds of the scoring-time histogram, in seconds (a full-size case takes seconds to minutes). */
 export const EVALUATION_SECONDS_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800] as const;
@@ -23,6 +25,7 @@ export interface PlatformState {
   readonly evaluations: ReadonlyMap<string, number>;
   readonly submissions: ReadonlyMap<string, number>;
   readonly evaluationSeconds: AggregatedHistogram;
+  readonly mails: { readonly queued: number; readonly retrying: number; readonly failed: number };
 }
 
 async function countsByStatus(db: Pool, table: 'evaluations' | 'submissions', states: readonly string[]): Promise<Map<string, number>> {
@@ -59,5 +62,6 @@ export async function platformState(db: Pool, queue: JobQueue): Promise<Platform
     evaluations: await countsByStatus(db, 'evaluations', EVALUATION_STATES),
     submissions: await countsByStatus(db, 'submissions', SUBMISSION_STATES),
     evaluationSeconds: await evaluationSeconds(db),
+    mails: await mailOutboxCounts(db),
   };
 }

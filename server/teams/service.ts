@@ -124,7 +124,7 @@ export async function handOverCaptaincy(deps: AppDeps, user: UserRow, teamId: nu
   });
 }
 
-/** An organiser accepts or rejects a team's participation; the decision is written to the audit log. */
+/** An organiser accepts or rejects a team's participation; the decision is written to the audit log and mailed. */
 export async function reviewTeam(
   deps: AppDeps,
   user: UserRow,
@@ -145,8 +145,8 @@ export async function reviewTeam(
       reason,
       details: { from: locked.status, to: decision },
     });
+    await notifyTeamDecision(deps.config, client, team.id, decision, reason);
     return updated;
   });
-  await notifyTeamDecision(deps, team.id, decision, reason);
   return reviewed;
 }

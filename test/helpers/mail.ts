@@ -75,18 +75,34 @@ export interface ReceivedMail {
 export interface TestSmtp {
   readonly url: string;
   readonly received: ReceivedMail[];
+  /** Recipients it refused with a permanent 550 (one entry per refusal). */
+  readonly refused: string[];
   /** Waits (up to 10 s) for a message to `email` with a link into `route`. */
   waitFor(email: string, route: string): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
-export async function startTestSmtp(): Promise<TestSmtp> {
+export interface TestSmtpOptions {
+  /** The port to listen on (default: any free one), e.g. one a platform was configured with while it was down. */
+  readonly port?: number;
+  /** Recipients answered "550 mailbox unavailable" (a permanent refusal). */
+  readonly refuse?: (recipient: string) => boolean;
+}
+
+export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
+  const refused: string[] = [];
   const taken = new Set<ReceivedMail>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const recipient = address.address.toLowerCase();
+      if (!options.refuse?.(recipient)) return callback();
+      refused.push(recipient);
+      callback(Object.assign(new Error(`mailbox ${recipient} unavailable`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -96,12 +112,16 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    refused,
     async waitFor(email, route) {
       const deadline = Date.now() + 10_000;
       for (;;) {

@@ -13,6 +13,7 @@ import { applyServerTimeouts } from '../../server/http/server-timeouts.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/jobs/job-queue.ts';
+import { startMailSender, type MailSender } from '../../server/mail/mail-sender.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { checkReply } from './contract-check.ts';
@@ -123,6 +124,8 @@ export interface TestApp {
   readonly storageDir: string;
   /** The .eml outbox (no SMTP_URL): $DATA_DIR/outbox. */
   readonly outboxDir: string;
+  /** The app's mail sender, as a server process runs one (delivers the mail_outbox table); none on a second server. */
+  readonly mailSender: MailSender | undefined;
   agent(options?: { token?: string }): Agent;
   close(keepDatabase?: boolean): Promise<void>;
 }
@@ -157,6 +160,9 @@ export async function createTestApp(label: string, env: Record<string, string> =
   // a second server has its own connections, as a second process would
   const pool = shared ? createPool(database.url) : database.pool;
   const deps: AppDeps = { config, db: pool, storage, queue };
+  // one sender per database here: a second server's would write .eml files into its own data folder, where the
+  // first app's helpers do not look (with SMTP both would deliver, each mail once)
+  const mailSender = shared ? undefined : startMailSender(deps);
   const server: Server = await new Promise((resolve) => {
     const s = applyServerTimeouts(createApp(deps).listen(0, '127.0.0.1', () => resolve(s)));
   });
@@ -169,11 +175,13 @@ export async function createTestApp(label: string, env: Record<string, string> =
     database,
     storageDir,
     outboxDir: config.mailOutboxDir,
+    mailSender,
     agent: (options = {}) => new Agent(baseUrl, options.token, config.smtpUrl ? undefined : config.mailOutboxDir),
     async close(keepDatabase = false) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.stop(false).catch(() => undefined);
+      await mailSender?.stop();
       if (shared) await pool.end();
       else {
         await database.dispose(keepDatabase);
