@@ -55,6 +55,7 @@ const schema = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: integer('LOGIN_ATTEMPTS_PER_MINUTE', 1, 10000, 10),
   DOWNLOADS_PER_TEAM: integer('DOWNLOADS_PER_TEAM', 1, 1000, 4),
   DOWNLOAD_REQUESTS_PER_MINUTE: integer('DOWNLOAD_REQUESTS_PER_MINUTE', 1, 1000000, 600),
+  DOWNLOAD_LEASE_EXPIRY_S: integer('DOWNLOAD_LEASE_EXPIRY_S', 2, 3600, 60),
   RELEASE_S3_REDIRECT: z
     .enum(['0', '1', 'true', 'false', ''], { message: 'RELEASE_S3_REDIRECT must be 1/true (release files come from the store by presigned URL) or 0/false (they stream through the server)' })
     .optional(),
@@ -101,6 +102,12 @@ const schema = z.object({
     .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), {
       message: 'S3_ENDPOINT must be an http:// or https:// URL, e.g. http://minio:9000',
     }),
+  S3_PUBLIC_ENDPOINT: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), {
+      message: 'S3_PUBLIC_ENDPOINT must be the http:// or https:// address clients reach the object store at, e.g. https://data.example.org',
+    }),
   S3_REGION: z.string().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
@@ -140,6 +147,11 @@ export interface S3Settings {
   readonly prefix: string;
   /** S3-compatible endpoint (MinIO, …); undefined → AWS S3 of the region. */
   readonly endpoint?: string;
+  /**
+   * Where clients reach the store (a proxy, a public name), used only to presign release download URLs;
+   * undefined → the endpoint above.
+   */
+  readonly publicEndpoint?: string;
   readonly region: string;
   /** undefined → the AWS SDK's default credential chain (instance role, AWS_* variables). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -186,9 +198,11 @@ export interface Config {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly mailOutboxDir: string;
-  /** Release downloads: concurrent transfers per team (per server process), and requests per team per minute. */
+  /** Release downloads: concurrent transfers per team and requests per team per minute, over all server processes. */
   readonly downloadsPerTeam: number;
   readonly downloadRequestsPerMinute: number;
+  /** A transfer's slot lease lapses this long after its last renewal (renewed every quarter of it): a dead server's slots free themselves. */
+  readonly downloadLeaseExpiryS: number;
   /**
    * With S3 storage, whether an allowed single-file download answers 302 to a presigned URL of the store (the
    * default) rather than streaming the bytes through the server (RELEASE_S3_REDIRECT=0: a store clients cannot reach).
@@ -273,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailOutboxDir: resolve(dataDir, 'outbox'),
     downloadsPerTeam: v.DOWNLOADS_PER_TEAM,
     downloadRequestsPerMinute: v.DOWNLOAD_REQUESTS_PER_MINUTE,
+    downloadLeaseExpiryS: v.DOWNLOAD_LEASE_EXPIRY_S,
     releaseS3Redirect: v.RELEASE_S3_REDIRECT !== '0' && v.RELEASE_S3_REDIRECT !== 'false',
     releaseUrlExpiryS: v.RELEASE_URL_EXPIRY_S,
     seedDemo: v.SEED_DEMO !== '0',
@@ -288,7 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function s3Settings(v: z.infer<typeof schema>): S3Settings | undefined {
   const match = v.STORAGE_URL ? S3_URL.exec(v.STORAGE_URL) : null;
   if (!match) {
-    const stray = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).find((name) => v[name]);
+    const stray = (['S3_ENDPOINT', 'S3_PUBLIC_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).find((name) => v[name]);
     if (stray) {
       throw new ConfigError(`invalid configuration: ${stray} is set but STORAGE_URL is not an s3:// URL; set STORAGE_URL=s3://bucket/prefix to keep files in the object store, or unset ${stray}`);
     }
@@ -302,6 +317,7 @@ function s3Settings(v: z.infer<typeof schema>): S3Settings | undefined {
     bucket: match[1],
     prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, ''),
     endpoint: v.S3_ENDPOINT || undefined,
+    ...(v.S3_PUBLIC_ENDPOINT ? { publicEndpoint: v.S3_PUBLIC_ENDPOINT } : {}),
     region: v.S3_REGION || 'us-east-1',
     credentials: v.S3_ACCESS_KEY_ID ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY! } : undefined,
     forcePathStyle,

@@ -22,8 +22,9 @@ import { sha256Hex } from './secrets.ts';
 
 const TABLE = 'rate_limits';
 
-function limiter(db: AppDeps['db'], keyPrefix: string, points: number, durationS: number, blockDurationS = 0): RateLimiterPostgres {
-  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
+/** A counter in rate_limits (or another table of its shape: release downloads use download_rate_limits). */
+export function postgresLimiter(db: AppDeps['db'], keyPrefix: string, points: number, durationS: number, blockDurationS = 0, tableName = TABLE): RateLimiterPostgres {
+  return new RateLimiterPostgres({ storeClient: db, storeType: 'pool', tableName, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: durationS, blockDuration: blockDurationS });
 }
 
 export interface Throttles {
@@ -43,13 +44,13 @@ export function throttlesOf(deps: AppDeps): Throttles {
   if (!throttles) {
     const n = deps.config.loginAttemptsPerMinute;
     throttles = {
-      loginPair: limiter(deps.db, 'login-pair', n, 60, 900),
-      loginAddress: limiter(deps.db, 'login-address', 3 * n, 60, 900),
-      loginAccount: limiter(deps.db, 'login-account', 10 * n, 3600),
-      knownAddress: limiter(deps.db, 'known-address', 1_000_000, 30 * 86400),
-      register: limiter(deps.db, 'register', deps.config.registrationsPerHour, 3600),
-      mailRequest: limiter(deps.db, 'mail-request', deps.config.mailRequestsPerHour, 3600),
-      mailTarget: limiter(deps.db, 'mail-target', 5, 3600),
+      loginPair: postgresLimiter(deps.db, 'login-pair', n, 60, 900),
+      loginAddress: postgresLimiter(deps.db, 'login-address', 3 * n, 60, 900),
+      loginAccount: postgresLimiter(deps.db, 'login-account', 10 * n, 3600),
+      knownAddress: postgresLimiter(deps.db, 'known-address', 1_000_000, 30 * 86400),
+      register: postgresLimiter(deps.db, 'register', deps.config.registrationsPerHour, 3600),
+      mailRequest: postgresLimiter(deps.db, 'mail-request', deps.config.mailRequestsPerHour, 3600),
+      mailTarget: postgresLimiter(deps.db, 'mail-target', 5, 3600),
     };
     cache.set(deps.config, throttles);
   }

@@ -35,7 +35,7 @@ interface Loaded {
 
 export function releasesRouter(deps: AppDeps): Router {
   const router = Router();
-  const throttle = new DownloadThrottle(deps.config.downloadsPerTeam, deps.config.downloadRequestsPerMinute);
+  const throttle = new DownloadThrottle(deps);
   // single files come from the store itself when it can make URLs (S3) and may (RELEASE_S3_REDIRECT); HEAD stays here
   const fromStore = (req: Request) => deps.config.releaseS3Redirect && Boolean(deps.storage.blobDownloadUrl) && req.method === 'GET';
 
@@ -192,11 +192,11 @@ export function releasesRouter(deps: AppDeps): Router {
       if (fromStore(req)) await redirectReleaseFile(req, res, deps.storage, sent, deps.config.releaseUrlExpiryS, record);
       else {
         const transfer = await sendReleaseFile(req, res, deps.storage, sent);
-        free(); // the slot is the transfer's, not the log's: a team may start its next download while this one is logged
+        await free(); // the slot is the transfer's, not the log's: a team may start its next download while this one is logged
         await record(transfer);
       }
     } finally {
-      free();
+      await free();
     }
   };
   const fileDownload = async (req: Request, res: Response) => {
@@ -227,9 +227,10 @@ export function releasesRouter(deps: AppDeps): Router {
     try {
       const zipName = `${loaded.release.name}-v${loaded.release.version}.zip`;
       const sent = await sendReleaseArchive(res, deps.storage, zipName, files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size_bytes })));
+      await free();
       await recordAccess(deps.db, { challengeId: loaded.challenge.id, releaseId: loaded.release.id, user, team: decision.team, action: 'archive', bytesSent: sent.bytesSent, address: req.ip });
     } finally {
-      free();
+      await free();
     }
   });
   const manifest = async (req: Request, res: Response, withUrls: boolean) => {

@@ -9,6 +9,8 @@
  *   folder, verified by sha256 on the way, and reused while it stays cached.
  * - blobDownloadUrl presigns a GetObject (SigV4 query string, computed locally) so a client fetches the bytes
  *   from the store itself; S3 honours Range on it, and names the file by the signed response-content-disposition.
+ *   The URL names S3_PUBLIC_ENDPOINT when set (where clients reach the store; the signature covers that host, so a
+ *   proxy there must pass the Host header on unchanged), else the endpoint the server itself uses.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -77,6 +79,8 @@ export class S3Storage implements Storage {
   readonly scratchDir: string;
   readonly cache: BlobCache;
   private readonly client: S3Client;
+  /** Signs the URLs clients are sent to (never connects): `client` unless a public endpoint is set. */
+  private readonly presigner: S3Client;
   private readonly downloads = new Map<string, Promise<string>>();
 
   constructor(
@@ -85,15 +89,18 @@ export class S3Storage implements Storage {
   ) {
     this.scratchDir = join(options.localDir, 'tmp');
     this.cache = new BlobCache(join(this.scratchDir, 'blob-cache'), { maxBytes: options.cacheMaxBytes, protectMs: options.cacheProtectMs });
-    this.client = new S3Client({
-      region: settings.region,
-      endpoint: settings.endpoint,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.credentials,
-      // S3-compatible stores differ in the optional checksums they accept; content is verified by sha256 here
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = (endpoint: string | undefined) =>
+      new S3Client({
+        region: settings.region,
+        endpoint,
+        forcePathStyle: settings.forcePathStyle,
+        credentials: settings.credentials,
+        // S3-compatible stores differ in the optional checksums they accept; content is verified by sha256 here
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+    this.client = client(settings.endpoint);
+    this.presigner = settings.publicEndpoint ? client(settings.publicEndpoint) : this.client;
   }
 
   /** Creates the local folders and checks that the bucket answers (a wrong endpoint or key stops start-up). */
@@ -113,6 +120,7 @@ export class S3Storage implements Storage {
   /** Closes the client's connections. */
   destroy(): void {
     this.client.destroy();
+    if (this.presigner !== this.client) this.presigner.destroy();
   }
 
   private key(...parts: string[]): string {
@@ -198,7 +206,7 @@ export class S3Storage implements Storage {
       ResponseContentDisposition: options.contentDisposition,
       ResponseContentType: options.contentType,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInS });
+    return getSignedUrl(this.presigner, command, { expiresIn: options.expiresInS });
   }
 
   async blobPath(sha256: string): Promise<string> {

@@ -11,7 +11,7 @@ import { createApp } from '../../server/app.ts';
 import type { AppDeps } from '../../server/app-deps.ts';
 import { applyServerTimeouts } from '../../server/http/server-timeouts.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import type { Pool } from '../../server/db/pool.ts';
+import { createPool, type Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/jobs/job-queue.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
@@ -127,9 +127,18 @@ export interface TestApp {
   close(keepDatabase?: boolean): Promise<void>;
 }
 
-export async function createTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(label);
-  const storageDir = mkdtempSync(join(tmpdir(), 'carina-storage-'));
+export interface TestAppOptions {
+  /**
+   * Another server process of the same platform: this app uses that app's database and storage folder (its own data
+   * folder, connection pool, queue client and throttles), and closing it leaves those to that app.
+   */
+  readonly secondServerOf?: TestApp;
+}
+
+export async function createTestApp(label: string, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.secondServerOf;
+  const database = shared ? shared.database : await createTestDatabase(label);
+  const storageDir = shared ? shared.storageDir : mkdtempSync(join(tmpdir(), 'carina-storage-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'carina-data-'));
   // registration and mail requests all come from 127.0.0.1 here: their per-address limits are lifted unless a
   // suite sets them (test/server/throttling.test.ts)
@@ -145,7 +154,9 @@ export async function createTestApp(label: string, env: Record<string, string> =
   // local files under storageDir, or the object store when env selects it (STORAGE_URL=s3://…)
   const storage = await createStorage(config);
   const queue = await startJobQueue(database.url, { ...queueOptions(config), pollingIntervalS: 0.5 });
-  const deps: AppDeps = { config, db: database.pool, storage, queue };
+  // a second server has its own connections, as a second process would
+  const pool = shared ? createPool(database.url) : database.pool;
+  const deps: AppDeps = { config, db: pool, storage, queue };
   const server: Server = await new Promise((resolve) => {
     const s = applyServerTimeouts(createApp(deps).listen(0, '127.0.0.1', () => resolve(s)));
   });
@@ -153,7 +164,7 @@ export async function createTestApp(label: string, env: Record<string, string> =
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     baseUrl,
-    db: database.pool,
+    db: pool,
     deps,
     database,
     storageDir,
@@ -163,8 +174,11 @@ export async function createTestApp(label: string, env: Record<string, string> =
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.stop(false).catch(() => undefined);
-      await database.dispose(keepDatabase);
-      rmSync(storageDir, { recursive: true, force: true });
+      if (shared) await pool.end();
+      else {
+        await database.dispose(keepDatabase);
+        rmSync(storageDir, { recursive: true, force: true });
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -2,15 +2,20 @@
  * A hostile payload in place of the model runner (server/models/sandbox/run-model-child.ts), started through the
  * same launcher: it tries what code that escaped onnxruntime would try, and reports what it saw — or it hogs memory
  * or CPU until the sandbox's limits stop it. Each probe answers with what it read or the error code it got.
+ * Raw system calls go through Perl's `syscall` (/usr/bin/perl, perl-base, under the sandbox's /usr), one Perl
+ * process per call, so that a call the seccomp filter kills takes only its own process with it.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { serveOnce } from '../../server/models/sandbox/child-side.ts';
 
 export interface HostileRequest {
-  readonly action: 'probe' | 'noop' | 'buffers' | 'heap' | 'spin';
+  readonly action: 'probe' | 'syscalls' | 'noop' | 'buffers' | 'heap' | 'spin';
+  /** Raw system calls to issue (action 'syscalls'): label → number and integer arguments. */
+  readonly syscalls?: Readonly<Record<string, { readonly nr: number; readonly args: readonly number[] }>>;
   /** Paths of the host the payload must not reach. */
   readonly secretFiles?: readonly string[];
   readonly secretFolders?: readonly string[];
@@ -36,6 +41,35 @@ export interface HostileReport {
   readonly input: string;
   readonly writes: Record<string, string>;
   readonly nestedUserNamespace: string;
+}
+
+export interface SyscallReport {
+  /** The `Seccomp:` field of /proc/self/status: 0 none, 2 a filter. */
+  readonly seccompMode: string;
+  /** label → `ok <return value>`, `errno <NAME>` or `killed <signal>`. */
+  readonly results: Record<string, string>;
+}
+
+export type HostileResult = HostileReport | SyscallReport | null;
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
+
+/** One raw system call in its own Perl process (the script comes on stdin: Perl's -e needs /dev/null, unusable here). */
+function rawSyscall(nr: number, args: readonly number[]): string {
+  const call = [nr, ...args].map((n) => String(Math.trunc(n))).join(', ');
+  const script = `my $r = syscall(${call}); print $r == -1 ? 'errno ' . (0 + $!) : "ok $r";\n`;
+  const perl = spawnSync('/usr/bin/perl', ['-'], { input: script, encoding: 'utf8' });
+  if (perl.signal) return `killed ${perl.signal}`;
+  if (perl.status !== 0 || perl.error) return `perl failed: ${perl.error?.message ?? perl.stderr.trim()}`;
+  const errno = /^errno (\d+)$/.exec(perl.stdout);
+  return errno ? `errno ${ERRNO_NAMES.get(Number(errno[1])) ?? errno[1]}` : perl.stdout;
+}
+
+function syscalls(request: HostileRequest): SyscallReport {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const results: Record<string, string> = {};
+  for (const [label, { nr, args }] of Object.entries(request.syscalls ?? {})) results[label] = rawSyscall(nr, args);
+  return { seccompMode: /^Seccomp:\s*(\d+)/m.exec(status)?.[1] ?? 'absent', results };
 }
 
 function attempt(work: () => string): string {
@@ -97,8 +131,9 @@ async function probe(request: HostileRequest): Promise<HostileReport> {
   };
 }
 
-serveOnce<HostileRequest, HostileReport | null>(async (request) => {
+serveOnce<HostileRequest, HostileResult>(async (request) => {
   if (request.action === 'probe') return probe(request);
+  if (request.action === 'syscalls') return syscalls(request);
   if (request.action === 'buffers') {
     const kept: Buffer[] = [];
     for (;;) kept.push(Buffer.alloc(64 * 1024 * 1024, 1));

@@ -5,6 +5,7 @@
  * a refusal and no URL; the URL expires; the access log has the entry (with the bytes the URL grants) as soon as
  * the redirect is answered; HEAD and the zip stay on the server; RELEASE_S3_REDIRECT=0 streams through the server;
  * and `carina download` follows the redirect, resuming a transfer dropped at 60 % with Range against the store.
+ * With S3_PUBLIC_ENDPOINT the redirect names that address while the server itself keeps using S3_ENDPOINT.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { makeClientCommands } from '../../server/cli/commands.ts';
 import { attachmentHeader } from '../../server/releases/send-release-file.ts';
 import { droppingProxy, type DroppingProxy } from '../helpers/dropping-proxy.ts';
+import { waitFor } from '../helpers/platform-rows.ts';
 import { apiToken, appWithRelease, rawGet, sha256Of, type ReleaseSetup } from '../helpers/release-fixtures.ts';
 import { startS3TestServer, type S3TestServer } from '../helpers/s3-test-server.ts';
 import { createTeam, registeredOutsider } from '../helpers/submission-fixtures.ts';
@@ -174,6 +176,44 @@ describe('release downloads from S3 storage (presigned URLs, real S3-compatible 
       '--phase', String(s.fx.phaseId), '--out', mkdtempSync(join(out, 'phase-')), '--token', s.token, '--url', s.t.baseUrl,
     ]);
     assert.equal(again, 0);
+  });
+
+  describe('with S3_PUBLIC_ENDPOINT', () => {
+    let front: DroppingProxy;
+    let publicSetup: ReleaseSetup;
+    before(async () => {
+      // teams reach the store at `front` (a proxy, say); the server keeps talking to s3rver directly
+      front = await droppingProxy(new URL(s3.endpoint), /./);
+      publicSetup = await appWithRelease('release_s3_public', { ...s3.env(BUCKET, 'public'), S3_PUBLIC_ENDPOINT: front.url }, { 'public.bin': randomBytes(90_000) }, { ofPhase: true });
+    });
+    after(async function () {
+      await publicSetup?.t.close(this.currentTest?.state === 'failed');
+      await front?.close();
+    });
+
+    it('names the public endpoint in the redirect, while the server uploads and reads through S3_ENDPOINT', async () => {
+      const [file] = publicSetup.files;
+      // the upload went to the store (the server checked it there) without a request through the public address
+      assert.deepEqual(front.heads, []);
+      const reply = await rawGet(publicSetup.t, `/api/releases/${publicSetup.releaseId}/files/${file.id}`, publicSetup.token);
+      assert.equal(reply.status, 302);
+      const location = new URL(reply.headers.get('location')!);
+      assert.equal(location.origin, front.url);
+      assert.notEqual(location.origin, new URL(s3.endpoint).origin);
+      const fetched = await fetch(location);
+      assert.equal(fetched.status, 200, 'the signature holds for the public host');
+      assert.equal(sha256Of(Buffer.from(await fetched.arrayBuffer())), sha256Of(file.bytes));
+      assert.equal(front.heads.length, 1);
+      assert.match(front.heads[0], /^GET \/carina\/public\/blobs\/.*X-Amz-Signature=/);
+      // the zip is assembled by the server, reading the store at S3_ENDPOINT
+      const zip = await rawGet(publicSetup.t, `/api/releases/${publicSetup.releaseId}/archive.zip`, publicSetup.token);
+      assert.equal(zip.status, 200);
+      assert.ok(zip.bytes.includes(file.bytes.subarray(0, 64)));
+      assert.equal(front.heads.length, 1);
+      // the server logs the zip once it has ended, maybe after the client read the last byte
+      await waitFor('the zip in the access log', async () =>
+        (await publicSetup.t.db.query(`select 1 from release_access_log where release_id = $1 and action = 'archive'`, [publicSetup.releaseId])).rowCount);
+    });
   });
 
   describe('with RELEASE_S3_REDIRECT=0', () => {

@@ -1,7 +1,8 @@
 /**
  * Choosing the storage from configuration: STORAGE_URL=s3://bucket/prefix with S3_* settings, validated at
  * start-up with messages that name the variable; local files otherwise. Whether release files come from the
- * store by presigned URL (RELEASE_S3_REDIRECT, RELEASE_URL_EXPIRY_S).
+ * store by presigned URL (RELEASE_S3_REDIRECT, RELEASE_URL_EXPIRY_S), and the address those URLs name
+ * (S3_PUBLIC_ENDPOINT).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,5 +85,17 @@ describe('storage configuration', () => {
     configError({ RELEASE_S3_REDIRECT: 'no' }, /RELEASE_S3_REDIRECT must be 1\/true .* or 0\/false/);
     configError({ RELEASE_URL_EXPIRY_S: '0' }, /RELEASE_URL_EXPIRY_S must be an integer from 1 to 604800, got "0"/);
     configError({ RELEASE_URL_EXPIRY_S: '604801' }, /RELEASE_URL_EXPIRY_S must be an integer from 1 to 604800/);
+  });
+
+  it('names the store in presigned URLs by S3_PUBLIC_ENDPOINT when set, and only with S3 storage', () => {
+    assert.equal(loadConfig({ STORAGE_URL: 's3://carina', S3_ENDPOINT: 'http://minio:9000' }).s3?.publicEndpoint, undefined);
+    const config = loadConfig({ STORAGE_URL: 's3://carina', S3_ENDPOINT: 'http://minio:9000', S3_PUBLIC_ENDPOINT: 'https://data.example.org' });
+    assert.equal(config.s3?.endpoint, 'http://minio:9000');
+    assert.equal(config.s3?.publicEndpoint, 'https://data.example.org');
+    configError({ STORAGE_URL: 's3://carina', S3_PUBLIC_ENDPOINT: 'data.example.org' }, /S3_PUBLIC_ENDPOINT must be the http:\/\/ or https:\/\/ address clients reach the object store at/);
+    configError(
+      { S3_PUBLIC_ENDPOINT: 'https://data.example.org' },
+      'invalid configuration: S3_PUBLIC_ENDPOINT is set but STORAGE_URL is not an s3:// URL; set STORAGE_URL=s3://bucket/prefix to keep files in the object store, or unset S3_PUBLIC_ENDPOINT',
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Runs one job in a child process that may hold an untrusted model, inside the bubblewrap sandbox
- * (sandbox-command.ts says what the child gets: no network, no platform files or secrets, uid 65534, kernel
- * limits). The child reads its inputs read-only under /in and writes its results to /out; the caller builds the
+ * (sandbox-command.ts says what the child gets: no network, no platform files or secrets, uid 65534, a seccomp
+ * filter, kernel limits). The child reads its inputs read-only under /in and writes its results to /out; the caller builds the
  * request from those paths. Whatever the model does — loop, allocate, crash onnxruntime, try to escape — only the
  * child dies; the parent gets a `ChildFailure` saying which limit was hit. One request in, progress messages, one
  * result or failure out (child-messages.ts).
@@ -10,7 +10,7 @@
  * platform's SANDBOX_UNAVAILABLE naming the fix. Only MODEL_SANDBOX=off runs the child unconfined (a filtered
  * environment and the watchdogs below), with a warning logged on every run.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { chownSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,8 @@ import { treeResidentMemoryMb } from './process-tree.ts';
 import { IPC_FD, SANDBOX_GID, SANDBOX_INPUT_DIR, SANDBOX_OUTPUT_DIR, SANDBOX_UID, sandboxCommand } from './sandbox-command.ts';
 import { childBundle } from './child-bundle.ts';
 import { bundleTarget, PROJECT_ROOT, sandboxPackages } from './sandbox-files.ts';
-import { LIMITS_ENFORCED, SandboxUnavailable, sandboxReady } from './sandbox-probe.ts';
+import { LIMITS_ENFORCED, SYSCALLS_FILTERED, SandboxUnavailable, sandboxReady } from './sandbox-probe.ts';
+import { spawnSandbox } from './spawn-sandbox.ts';
 
 const TSX_LOADER = import.meta.resolve('tsx');
 const MEMORY_POLL_MS = 200;
@@ -125,7 +126,7 @@ async function launchConfined(script: URL, settings: ModelSandboxSettings, files
   });
   // its own process group, killed as a whole; bubblewrap's own environment is empty too (its reaper, pid 1 in the
   // sandbox, keeps the environment bubblewrap was started with)
-  const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { PATH: '/usr/bin:/bin' }, detached: true });
+  const child = spawnSandbox(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { PATH: '/usr/bin:/bin' }, detached: true });
   const paths: SandboxPaths = {
     inputs: Object.fromEntries(inputs.map(({ name }) => [name, join(SANDBOX_INPUT_DIR, name)])),
     outputDir: SANDBOX_OUTPUT_DIR,
@@ -138,7 +139,7 @@ async function launchConfined(script: URL, settings: ModelSandboxSettings, files
     }
   };
   const user = tools.setpriv ? `uid 65534 (setpriv from root${tools.blockNestedUserns ? ', no user namespaces' : ''})` : 'uid 65534 in a user namespace';
-  return { child, paths, kill, watchdogMb: limits.memoryMb + WATCHDOG_MARGIN_MB, sandbox: `bubblewrap: no network, ${user}, ${threads} threads, ${LIMITS_ENFORCED}` };
+  return { child, paths, kill, watchdogMb: limits.memoryMb + WATCHDOG_MARGIN_MB, sandbox: `bubblewrap: no network, ${user}, ${threads} threads, ${SYSCALLS_FILTERED}, ${LIMITS_ENFORCED}` };
 }
 
 function launchUnconfined(script: URL, files: SandboxFiles, limits: SandboxLimits): Launch {

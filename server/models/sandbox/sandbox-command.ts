@@ -13,6 +13,10 @@
  *    one writable output folder /out, a small /tmp and /dev/shm; nothing else of the host (no /etc, no /home, no
  *    data folder, storage, configuration or database files);
  *  - environment: emptied, then only the IPC channel's variables and a PATH, HOME and TMPDIR inside the sandbox;
+ *  - system calls: the seccomp filter of seccomp-filter.ts (another ABI killed, a list of calls a model runner never
+ *    needs answered with EPERM), read by the innermost bubblewrap from SECCOMP_FD (`--seccomp`) and installed just
+ *    before it starts the command, so that it binds prlimit, the child and everything they start; the outer,
+ *    privileged bubblewrap (as root) must still mount, so the filter goes to the second one when there is one;
  *  - limits (`prlimit`, kernel-enforced per process): RLIMIT_DATA (the phase's memory: every private writable
  *    mapping, so onnxruntime's buffers and V8's heap; RLIMIT_AS cannot be used, Node reserves about 1 GB of
  *    address space at start), RLIMIT_CPU (CPU seconds: SIGXCPU, then SIGKILL), RLIMIT_NPROC (threads and
@@ -26,8 +30,9 @@ export const SANDBOX_GID = 65534;
 /** Where the child finds its inputs and writes its results. */
 export const SANDBOX_INPUT_DIR = '/in';
 export const SANDBOX_OUTPUT_DIR = '/out';
-/** Child file descriptors: stdin, stdout, stderr, then the IPC channel. */
+/** Child file descriptors: stdin, stdout, stderr, then the IPC channel, then the seccomp program (read by bwrap). */
 export const IPC_FD = 3;
+export const SECCOMP_FD = 4;
 
 const MB = 1024 * 1024;
 const TMP_BYTES = 64 * MB;
@@ -84,12 +89,15 @@ export function ancestorsOf(paths: readonly string[]): string[] {
 export function sandboxCommand(options: SandboxCommandOptions): { readonly file: string; readonly args: string[] } {
   const { tools } = options;
   const asRoot = tools.setpriv !== undefined;
+  const seccomp = ['--seccomp', String(SECCOMP_FD)];
+  const nestedBwrap = asRoot && tools.blockNestedUserns === true;
   const args = ['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup', '--hostname', 'sandbox'];
   // root: no user namespace (root mounts what it must), the uid drop happens in setpriv below; else: a user
   // namespace with 65534 mapped onto the platform's user, and no nested user namespaces
   if (asRoot) args.push('--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
   else args.push('--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID));
   args.push('--die-with-parent', '--new-session', '--clearenv');
+  if (!nestedBwrap) args.push(...seccomp);
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);
   args.push('--ro-bind', '/usr', '/usr');
   for (const link of tools.systemLinks) {
@@ -108,8 +116,8 @@ export function sandboxCommand(options: SandboxCommandOptions): { readonly file:
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', options.workingDir, '--');
   if (asRoot) {
     args.push(tools.setpriv!, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_GID}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--no-new-privs', '--');
-    if (tools.blockNestedUserns) {
-      args.push(tools.bwrap, '--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--bind', '/', '/', '--die-with-parent', '--');
+    if (nestedBwrap) {
+      args.push(tools.bwrap, '--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--bind', '/', '/', '--die-with-parent', ...seccomp, '--');
     }
   }
   const { limits } = options;

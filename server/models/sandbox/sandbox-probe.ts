@@ -1,14 +1,15 @@
 /**
  * Can this host build the model sandbox? Finds bubblewrap, prlimit and (as root) setpriv, then starts one empty
- * sandbox (`/usr/bin/true` with the same namespaces) to prove the kernel allows it. Success is remembered for the
+ * sandbox (`/usr/bin/true` with the same namespaces and seccomp filter) to prove the kernel allows it. Success is remembered for the
  * process's life and logged once, with how limits are enforced; a failure is not remembered (installing
  * bubblewrap fixes the next run without a restart) and becomes a `SandboxUnavailable` naming the fix.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { logEvent } from '../../../evaluator/index.ts';
 import { sandboxCommand, type SandboxTools } from './sandbox-command.ts';
+import { isSeccompArch } from './seccomp-filter.ts';
+import { spawnSandbox } from './spawn-sandbox.ts';
 
 const TOOL_FOLDERS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin'];
 const SYSTEM_FOLDERS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
@@ -26,6 +27,8 @@ export class SandboxUnavailable extends Error {
 
 /** How the sandbox enforces its limits, as logged with each run. */
 export const LIMITS_ENFORCED = 'rlimits (RLIMIT_DATA memory, RLIMIT_CPU, RLIMIT_NPROC, RLIMIT_FSIZE) + wall-clock kill of the process group';
+/** The system-call filter, as logged with each run. */
+export const SYSCALLS_FILTERED = 'seccomp (other ABIs killed, a deny list answered EPERM)';
 
 function findTool(name: string, folders: readonly string[] = TOOL_FOLDERS): string | undefined {
   for (const folder of folders) {
@@ -51,18 +54,19 @@ export function findSandboxTools(folders: readonly string[] = TOOL_FOLDERS): San
   if (!bwrap) throw new SandboxUnavailable(`bubblewrap (bwrap) is not installed (looked in ${folders.join(', ')})`);
   const prlimit = findTool('prlimit', folders);
   if (!prlimit) throw new SandboxUnavailable('prlimit (util-linux) is not installed');
+  if (!isSeccompArch(process.arch)) throw new SandboxUnavailable(`its seccomp filter is written for x64 and arm64, not ${process.arch}`);
   const asRoot = process.getuid?.() === 0;
   const setpriv = asRoot ? findTool('setpriv', folders) : undefined;
   if (asRoot && !setpriv) throw new SandboxUnavailable('setpriv (util-linux) is not installed, and the platform runs as root');
   return { bwrap, prlimit, setpriv, systemLinks: systemLinks() };
 }
 
-/** Starts a command and collects its exit code and the end of its stderr. */
-export function runTool(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+/** Starts a sandbox and collects its exit code and the end of its stderr. */
+export function runSandbox(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+    const child = spawnSandbox(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -94,6 +98,7 @@ async function probe(folders: readonly string[]): Promise<SandboxTools> {
       ? `root: privileged bubblewrap, setpriv to uid 65534${tools.blockNestedUserns ? ', nested user namespaces forbidden' : ''}`
       : `uid ${process.getuid?.()}: user namespace, uid 65534 inside, nested user namespaces forbidden`,
     limits: LIMITS_ENFORCED,
+    syscalls: SYSCALLS_FILTERED,
     probeMs: Math.round(performance.now() - started),
   });
   return tools;
@@ -110,7 +115,7 @@ function emptySandbox(tools: SandboxTools): Promise<{ code: number | null; stder
     limits: { dataBytes: 64 * 1024 * 1024, cpuSeconds: 5, processes: 16, fileBytes: 1024 * 1024 },
     command: [findTool('true') ?? '/usr/bin/true'],
   });
-  return runTool(file, args, PROBE_TIMEOUT_MS);
+  return runSandbox(file, args, PROBE_TIMEOUT_MS);
 }
 
 /** The sandbox's tools once an empty sandbox has started; rejects with SandboxUnavailable otherwise. */
