@@ -68,6 +68,7 @@ export type {
   TokensReply,
   UploadCreated,
   User,
+  BranchRule,
   ViewerBranch,
   ViewerInfo,
 } from '../../contract/index.ts';

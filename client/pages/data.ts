@@ -3,7 +3,7 @@
  * download links or why the caller cannot download yet — with the data-use agreement and its button when that is
  * what is missing. Organisers also create releases, upload or pick files, open and close them, and read the log.
  */
-import { acceptAgreement, challengeDetail } from '../api/challenges.ts';
+import { challengeDetail } from '../api/challenges.ts';
 import { challengeReleases, closeRelease, createRelease, openRelease, pickCases, releaseLog, uploadReleaseFiles } from '../api/releases.ts';
 import type { ChallengeDetail, Release, ReleasesReply } from '../api/types.ts';
 import { field, h, replace } from '../dom.ts';
@@ -11,6 +11,7 @@ import { formatBytes, plural } from '../lib/format.ts';
 import type { PageContext } from '../router.ts';
 import { session } from '../session.ts';
 import { challengeTabs } from './challenge-tabs.ts';
+import { agreementNotice } from './agreement-notice.ts';
 import { badge, errorNotice, instant, pageTitle } from './common.ts';
 
 const KIND_LABEL: Record<Release['kind'], string> = {
@@ -30,7 +31,7 @@ export async function dataPage(context: PageContext): Promise<void> {
       root,
       pageTitle(detail.challenge.title),
       challengeTabs(detail.challenge.slug, 'data'),
-      agreementNotice(detail, list, render),
+      dataAgreement(detail, list, render),
       list.releases.length ? list.releases.map((r) => releaseCard(r, detail, render)) : h('p', { class: 'muted' }, 'No data released yet.'),
       detail.me?.organiser ? newReleaseForm(detail, render) : null,
     );
@@ -38,30 +39,16 @@ export async function dataPage(context: PageContext): Promise<void> {
   await render();
 }
 
-function agreementNotice(detail: ChallengeDetail, list: ReleasesReply, refresh: Refresh): HTMLElement | null {
+function dataAgreement(detail: ChallengeDetail, list: ReleasesReply, refresh: Refresh): HTMLElement | null {
   if (!list.agreement || list.agreementAccepted || detail.me?.organiser) return null;
   if (!session.user || !detail.me?.team) return null; // the releases' reasons say to sign in or join a team
-  const accept = h('button', { type: 'button', 'data-testid': 'accept-agreement' }, 'I accept the data-use agreement');
-  const status = h('div', { 'aria-live': 'polite' });
-  accept.addEventListener('click', async () => {
-    accept.disabled = true;
-    try {
-      await acceptAgreement(detail.challenge.slug);
-      await refresh();
-    } catch (error) {
-      replace(status, errorNotice(error));
-      accept.disabled = false;
-    }
+  return agreementNotice({
+    slug: detail.challenge.slug,
+    text: list.agreement,
+    purpose: 'You must accept it yourself before you can download the data (each member of the team accepts it).',
+    heading: 'h2',
+    refresh,
   });
-  return h(
-    'div',
-    { class: 'notice warn', 'data-testid': 'agreement' },
-    h('h2', {}, 'Data-use agreement'),
-    h('p', {}, 'You must accept it yourself before you can download the data (each member of the team accepts it).'),
-    h('p', { style: 'white-space: pre-wrap' }, list.agreement),
-    accept,
-    status,
-  );
 }
 
 function releaseCard(release: Release, detail: ChallengeDetail, refresh: Refresh): HTMLElement {

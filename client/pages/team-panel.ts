@@ -2,10 +2,10 @@
  * The signed-in user's place in a challenge: create a team or join one with an invite code; once in a team, its
  * status, members and invite code, the data agreement to accept, and leaving.
  */
-import { acceptAgreement } from '../api/challenges.ts';
 import { createTeam, joinTeam, leaveTeam, teamDetail } from '../api/teams.ts';
 import type { ChallengeDetail } from '../api/types.ts';
 import { field, h, replace } from '../dom.ts';
+import { agreementNotice } from './agreement-notice.ts';
 import { badge, errorNotice } from './common.ts';
 
 type Refresh = () => Promise<void>;
@@ -56,7 +56,10 @@ export async function teamPanel(detail: ChallengeDetail, refresh: Refresh): Prom
       replace(status, errorNotice(error));
     }
   });
-  const agreement = detail.challenge.dataAgreement && !detail.me?.agreementAccepted ? agreementBox(detail, refresh) : null;
+  const agreement =
+    detail.challenge.dataAgreement && !detail.me?.agreementAccepted
+      ? agreementNotice({ slug: detail.challenge.slug, text: detail.challenge.dataAgreement, purpose: 'Every member must accept it before the team can submit.', heading: 'h3', refresh })
+      : null;
   return h(
     'section',
     { class: 'card', 'data-testid': 'team-panel' },
@@ -71,30 +74,6 @@ export async function teamPanel(detail: ChallengeDetail, refresh: Refresh): Prom
       : null,
     agreement,
     h('div', { class: 'actions' }, leave),
-    status,
-  );
-}
-
-function agreementBox(detail: ChallengeDetail, refresh: Refresh): HTMLElement {
-  const accept = h('button', { type: 'button' }, 'I accept the data agreement');
-  const status = h('div', { 'aria-live': 'polite' });
-  accept.addEventListener('click', async () => {
-    accept.disabled = true;
-    try {
-      await acceptAgreement(detail.challenge.slug);
-      await refresh();
-    } catch (error) {
-      replace(status, errorNotice(error));
-      accept.disabled = false;
-    }
-  });
-  return h(
-    'div',
-    { class: 'notice warn' },
-    h('h3', {}, 'Data agreement'),
-    h('p', { style: 'white-space: pre-wrap' }, detail.challenge.dataAgreement ?? ''),
-    h('p', {}, 'Every member must accept it before the team can submit.'),
-    accept,
     status,
   );
 }

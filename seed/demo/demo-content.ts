@@ -40,25 +40,38 @@ export interface DemoPhase {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/**
+ * What every demo phase has unless it says otherwise: masks, open since an hour before the seed and for 90 days,
+ * live results, the default model limits, scored with ATM'22.
+ */
+export function demoPhaseDefaults(now: Date) {
+  return {
+    kind: 'masks',
+    opensAt: new Date(now.getTime() - 3600_000),
+    closesAt: new Date(now.getTime() + 90 * DAY_MS),
+    resultsVisibility: 'live',
+    ...DEFAULT_MODEL_LIMITS,
+    metricSuites: ['atm22'],
+  } satisfies Partial<PhaseFields>;
+}
+
+/** The ATM'22 figures weighted equally: the validation phase's and the model phase's ranking. */
+export const ATM22_EQUAL_WEIGHTS: PhaseFields['ranking'] = { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } };
+
 export const DEMO_PHASES: readonly DemoPhase[] = [
   {
     key: 'validation',
     caseNames: ['DEMO_001', 'DEMO_002', 'DEMO_003', 'DEMO_004', 'DEMO_005'],
     firstSeed: 4101,
     fields: (now) => ({
+      ...demoPhaseDefaults(now),
       name: 'Validation',
-      kind: 'masks',
-      opensAt: new Date(now.getTime() - 3600_000),
-      closesAt: new Date(now.getTime() + 90 * DAY_MS),
       dailyLimit: 5,
       totalLimit: null,
       showCaseResults: true,
       teamsInspectIn3d: true,
-      resultsVisibility: 'live',
-      ...DEFAULT_MODEL_LIMITS,
-      ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
+      ranking: ATM22_EQUAL_WEIGHTS,
       leaderboardPick: 'best',
-      metricSuites: ['atm22'],
     }),
   },
   {
@@ -66,19 +79,14 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
     caseNames: ['DEMO_101', 'DEMO_102', 'DEMO_103', 'DEMO_104', 'DEMO_105'],
     firstSeed: 4201,
     fields: (now) => ({
+      ...demoPhaseDefaults(now),
       name: 'Test',
-      kind: 'masks',
-      opensAt: new Date(now.getTime() - 3600_000),
-      closesAt: new Date(now.getTime() + 90 * DAY_MS),
       dailyLimit: 1,
       totalLimit: 3,
       showCaseResults: false,
       teamsInspectIn3d: false,
-      resultsVisibility: 'live',
-      ...DEFAULT_MODEL_LIMITS,
       ranking: { scheme: 'mean-rank', metrics: ['TD', 'BD', 'DSC', 'Precision'] },
       leaderboardPick: 'latest',
-      metricSuites: ['atm22'],
     }),
   },
   {
@@ -88,16 +96,12 @@ export const DEMO_PHASES: readonly DemoPhase[] = [
     caseNames: ['DEMO_201', 'DEMO_202'],
     firstSeed: 4301,
     fields: (now) => ({
+      ...demoPhaseDefaults(now),
       name: 'AIIB23 metrics',
-      kind: 'masks',
-      opensAt: new Date(now.getTime() - 3600_000),
-      closesAt: new Date(now.getTime() + 90 * DAY_MS),
       dailyLimit: 5,
       totalLimit: null,
       showCaseResults: true,
       teamsInspectIn3d: true,
-      resultsVisibility: 'live',
-      ...DEFAULT_MODEL_LIMITS,
       // per-case ranks of each figure, leakage with its catalogue direction (lower is better), then the mean rank
       ranking: {
         scheme: 'rank-then-aggregate',

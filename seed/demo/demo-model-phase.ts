@@ -6,7 +6,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  DEFAULT_MODEL_LIMITS,
   submissionNotes,
   submitModel,
   type AppDeps,
@@ -17,7 +16,7 @@ import {
   type UserRow,
 } from '../../server/platform-api.ts';
 import { buildBaselineModel } from '../baseline-model/build-baseline.ts';
-import type { DemoTeam } from './demo-content.ts';
+import { ATM22_EQUAL_WEIGHTS, demoPhaseDefaults, type DemoTeam } from './demo-content.ts';
 
 export const DEMO_MODEL_PHASE_NAME = 'Hidden test (model)';
 export const DEMO_MODEL_CASES = ['DEMO_201', 'DEMO_202'] as const;
@@ -32,25 +31,19 @@ export const DEMO_BASELINE_TEAM: DemoTeam = {
   submissions: { validation: [], test: [], aiib: [] },
 };
 
-const DAY_MS = 24 * 3600 * 1000;
-
 export function demoModelPhaseFields(now: Date): PhaseFields {
   return {
+    ...demoPhaseDefaults(now),
     name: DEMO_MODEL_PHASE_NAME,
     kind: 'model',
-    opensAt: new Date(now.getTime() - 3600_000),
-    closesAt: new Date(now.getTime() + 90 * DAY_MS),
     dailyLimit: 2,
     totalLimit: 10,
     showCaseResults: true,
     teamsInspectIn3d: false,
-    resultsVisibility: 'live',
-    ...DEFAULT_MODEL_LIMITS,
     modelTimeLimitS: 300,
     modelMemoryLimitMb: 2048,
-    ranking: { scheme: 'weighted', weights: { TD: 0.25, BD: 0.25, DSC: 0.25, Precision: 0.25 } },
+    ranking: ATM22_EQUAL_WEIGHTS,
     leaderboardPick: 'best',
-    metricSuites: ['atm22'],
   };
 }
 

@@ -3,7 +3,7 @@
  * columns are the phase's suites' (contract/metric-suites.ts, stored names), then each suite's counts, then the
  * physical measures; an ATM'22 phase keeps the columns it always had, with the physical measures added.
  */
-import { OFFICIAL_COUNT_KEYS, OFFICIAL_METRIC_KEYS } from '../../evaluator/index.ts';
+import { OFFICIAL_COUNT_KEYS } from '../../evaluator/index.ts';
 import { metricsOfSuites, type SuiteId } from '../../contract/metric-suites.ts';
 import type { Pool } from '../db/pool.ts';
 
@@ -14,7 +14,6 @@ export const CASE_COUNT_KEYS = [
   'outside_lcc_voxels',
   'empty',
 ] as const;
-export const CASE_METRIC_KEYS = OFFICIAL_METRIC_KEYS;
 
 /**
  * AIIB23's counts behind its ratios, kept under `aiib23` in the stored metrics; exported as `aiib23_<key>`
@@ -53,40 +52,33 @@ const HEAD_COLUMNS = [
 ] as const;
 const TAIL_COLUMNS = ['evaluator_version', 'pred_sha256', 'gold_sha256', 'gold_version', 'error_code', 'error_message'] as const;
 
-/** The columns of a phase's results table, for its suites. */
-export function resultColumns(suites: readonly SuiteId[]): string[] {
+/** A metric column: its name in the table, and where its value lies in the stored metrics (top level or `aiib23`). */
+interface MetricColumn {
+  column: string;
+  from: 'metrics' | 'aiib23';
+  key: string;
+}
+
+const column = (key: string, from: MetricColumn['from'], name = key): MetricColumn => ({ column: name, from, key });
+
+/** The metric columns of a phase's suites, in table order: the metrics, each suite's counts, the physical measures. */
+function metricColumns(suites: readonly SuiteId[]): MetricColumn[] {
+  const physicalFrom = suites[0] === 'aiib23' ? 'aiib23' : 'metrics';
   return [
-    ...HEAD_COLUMNS,
-    ...metricsOfSuites(suites).map((m) => m.name),
-    ...(suites.includes('atm22') ? CASE_COUNT_KEYS : []),
-    ...(suites.includes('aiib23') ? AIIB_COUNT_KEYS.map(aiibColumn) : []),
-    ...PHYSICAL_KEYS,
-    ...TAIL_COLUMNS,
+    ...metricsOfSuites(suites).map((m) => column(m.name, 'metrics')),
+    ...(suites.includes('atm22') ? CASE_COUNT_KEYS.map((key) => column(key, 'metrics')) : []),
+    ...(suites.includes('aiib23') ? AIIB_COUNT_KEYS.map((key) => column(key, 'aiib23', aiibColumn(key))) : []),
+    ...PHYSICAL_KEYS.map((key) => column(key, physicalFrom)),
   ];
 }
 
-export const RESULT_COLUMNS = [
-  'team_id',
-  'team',
-  'submission_id',
-  'submitted_at',
-  'submission_status',
-  'hidden',
-  'disqualified',
-  'leaderboard_rank',
-  'case',
-  'evaluation_status',
-  ...CASE_METRIC_KEYS,
-  ...CASE_COUNT_KEYS,
-  'evaluator_version',
-  'pred_sha256',
-  'gold_sha256',
-  'gold_version',
-  'error_code',
-  'error_message',
-] as const;
+/** The columns of a phase's results table, for its suites. */
+export function resultColumns(suites: readonly SuiteId[]): string[] {
+  return [...HEAD_COLUMNS, ...metricColumns(suites).map((c) => c.column), ...TAIL_COLUMNS];
+}
 
-export type ResultRow = Record<(typeof RESULT_COLUMNS)[number], unknown>;
+/** A row of the results table, keyed by `resultColumns(suites)`: the head and tail columns always, the metric columns by suite. */
+export type ResultRow = Record<(typeof HEAD_COLUMNS)[number] | (typeof TAIL_COLUMNS)[number], unknown> & Record<string, unknown>;
 
 /** Every published evaluation of the phase, ordered by team, submission and case. */
 export async function phaseResultRows(
@@ -107,6 +99,7 @@ export async function phaseResultRows(
       order by t.name, t.id, s.id, c.name`,
     [phaseId],
   );
+  const columns = metricColumns(suites);
   return result.rows.map((r) => {
     const metrics = (r.metrics ?? {}) as Record<string, unknown>;
     const provenance = (r.provenance ?? {}) as Record<string, unknown>;
@@ -122,12 +115,8 @@ export async function phaseResultRows(
       case: r.case_name,
       evaluation_status: r.status,
     };
-    const aiib = (metrics.aiib23 ?? {}) as Record<string, unknown>;
-    for (const m of metricsOfSuites(suites)) row[m.name] = metrics[m.name] ?? null;
-    if (suites.includes('atm22')) for (const key of CASE_COUNT_KEYS) row[key] = metrics[key] ?? null;
-    if (suites.includes('aiib23')) for (const key of AIIB_COUNT_KEYS) row[aiibColumn(key)] = aiib[key] ?? null;
-    const physical = suites[0] === 'aiib23' ? aiib : metrics;
-    for (const key of PHYSICAL_KEYS) row[key] = physical[key] ?? null;
+    const stored = { metrics, aiib23: (metrics.aiib23 ?? {}) as Record<string, unknown> };
+    for (const { column, from, key } of columns) row[column] = stored[from][key] ?? null;
     Object.assign(row, {
       evaluator_version: provenance.evaluatorVersion ?? null,
       pred_sha256: provenance.predSha256 ?? r.file_sha256 ?? null,

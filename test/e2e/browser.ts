@@ -31,6 +31,8 @@ export interface Browser {
   /** Requests to any other origin than `origin` are refused and listed (nothing may come from a CDN). */
   blockOtherOrigins(origin: string): Promise<string[]>;
   screenshot(name: string): Promise<Buffer>;
+  /** After a failed test: a screenshot named after it, and the page's address and errors on stderr. */
+  reportFailure(title: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export async function launchBrowser(suite: string, viewport = { width: 1400, hei
       return blocked;
     },
     screenshot: (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }),
+    async reportFailure(title) {
+      await page.screenshot({ path: join(shots, `failed-${title.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
+      console.error(`page ${page.url()}\nbrowser errors:\n${errors.join('\n')}`);
+    },
     async close() {
       await context.close().catch(() => undefined);
       rmSync(userDataDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, type Browser } from './browser.ts';
 import { dropFiles } from './drop-files.ts';
 import type { PageCanvas, PageGlobals } from './page-globals.ts';
-import { classifyColours } from './pixels.ts';
+import { classifyColours, pickAt } from './pixels.ts';
 
 const CASE = 'ATM_305';
 const OURS = expectedPairs().find((p) => p.pred === 'ATM_305/pred_neu204.nii.gz')!; // 60 missed branches: plenty of red
@@ -263,10 +263,7 @@ describe('browser client: participant and organiser flows @slow', function () {
 
     const box = (await area.boundingBox())!;
     for (const kind of ['detected', 'missed'] as const) {
-      const at = colours[kind].interior!;
-      await page.mouse.click(box.x + at.x, box.y + at.y);
-      const details = page.locator('[data-testid="branch-details"][data-branch]');
-      await details.waitFor();
+      const details = await pickAt(page, area, colours[kind].interior!);
       assert.equal((await details.locator('[data-field="result"]').textContent())?.trim(), kind, `clicked a ${kind} pixel`);
       assert.match((await details.locator('[data-field="generation"]').textContent()) ?? '', /^\d+$/);
       assert.match((await details.locator('[data-field="length"]').textContent()) ?? '', /≈ \d+\.\d mm/);

@@ -1,9 +1,9 @@
 /**
  * Reading colours out of a screenshot: the PNG is decoded by the browser itself (no image library needed), each
  * pixel classified by hue against target colours (shading changes brightness, not hue), and for each class the
- * count and the pixel deepest inside a blob of that class (a safe place to click).
+ * count and the pixel deepest inside a blob of that class (a safe place to click, with `pickAt`).
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { PageGlobals } from './page-globals.ts';
 
 export interface ColourClass {
@@ -75,4 +75,14 @@ export async function classifyColours(page: Page, png: Buffer, targets: Record<s
     },
     { base64: png.toString('base64'), targets, hueTolerance },
   );
+}
+
+/** Clicks a render area at a pixel of its screenshot (a class's `interior`) and returns the picked branch's details. */
+export async function pickAt(page: Page, area: Locator, at: { x: number; y: number }): Promise<Locator> {
+  const box = await area.boundingBox();
+  if (!box) throw new Error('the render area is not on screen');
+  await page.mouse.click(box.x + at.x, box.y + at.y);
+  const details = page.locator('[data-testid="branch-details"][data-branch]');
+  await details.waitFor();
+  return details;
 }

@@ -11,41 +11,11 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { createPhaseWithCases, createTeam, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTeam } from '../helpers/submission-fixtures.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
-import { apiToken, rawGet, sha256Of } from '../helpers/release-fixtures.ts';
-import { randomBytes } from 'node:crypto';
+import { apiToken, appWithRelease, rawGet, sha256Of, type ReleaseSetup } from '../helpers/release-fixtures.ts';
 
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-
-interface Setup {
-  t: TestApp;
-  fx: PhaseFixture;
-  team: TeamFixture;
-  token: string;
-  releaseId: number;
-  files: Array<{ id: number; name: string; bytes: Buffer }>;
-}
-
-async function setUp(label: string, env: Record<string, string>, sizes: Record<string, number>): Promise<Setup> {
-  const t = await createTestApp(label, env);
-  const fx = await createPhaseWithCases(t, { caseNames: ['A'] });
-  const team = await createTeam(t, fx.challengeId);
-  const token = await apiToken(team.member);
-  const created = await fx.organiser.post(`/api/challenges/${fx.slug}/releases`, { kind: 'training', name: 'Training', opensAt: iso(-60_000) });
-  const releaseId = created.body.release.id as number;
-  const files: Setup['files'] = [];
-  for (const [name, size] of Object.entries(sizes)) {
-    const bytes = randomBytes(size);
-    const path = join(t.deps.storage.scratchDir, name);
-    writeFileSync(path, bytes);
-    const reply = await fx.organiser.upload(`/api/releases/${releaseId}/files`, [{ path, name }]);
-    assert.equal(reply.status, 201, reply.text);
-    files.push({ id: reply.body.release.files.find((f: any) => f.name === name).id, name, bytes });
-  }
-  return { t, fx, team, token, releaseId, files };
-}
 
 /** Reads `limit` bytes of a download and drops the connection, as a network failure would. */
 function partialDownload(url: string, token: string, limit: number): Promise<Buffer> {
@@ -95,13 +65,13 @@ function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
 
 describe('release downloads', function () {
   this.timeout(60_000);
-  let s: Setup;
-  let big: Setup['files'][number];
-  let small: Setup['files'][number];
+  let s: ReleaseSetup;
+  let big: ReleaseSetup['files'][number];
+  let small: ReleaseSetup['files'][number];
   let filePath: string;
 
   before(async () => {
-    s = await setUp('release-downloads', {}, { 'big.nii.gz': 3 * 1024 * 1024 + 17, 'small.pdf': 1000, 'empty.txt': 0 });
+    s = await appWithRelease('release-downloads', {}, { 'big.nii.gz': 3 * 1024 * 1024 + 17, 'small.pdf': 1000, 'empty.txt': 0 });
     [big, small] = s.files;
     filePath = `/api/releases/${s.releaseId}/files/${big.id}`;
   });
@@ -269,9 +239,9 @@ describe('release downloads', function () {
 
 describe('release download throttling', function () {
   this.timeout(60_000);
-  let s: Setup;
+  let s: ReleaseSetup;
   before(async () => {
-    s = await setUp('release-throttle', { DOWNLOADS_PER_TEAM: '1', DOWNLOAD_REQUESTS_PER_MINUTE: '6' }, { 'large.bin': 32 * 1024 * 1024 });
+    s = await appWithRelease('release-throttle', { DOWNLOADS_PER_TEAM: '1', DOWNLOAD_REQUESTS_PER_MINUTE: '6' }, { 'large.bin': 32 * 1024 * 1024 });
   });
   after(() => s?.t.close());
 

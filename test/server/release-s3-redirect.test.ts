@@ -9,54 +9,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClientCommands } from '../../server/cli/commands.ts';
 import { attachmentHeader } from '../../server/releases/send-release-file.ts';
 import { droppingProxy, type DroppingProxy } from '../helpers/dropping-proxy.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
-import { apiToken, rawGet, sha256Of } from '../helpers/release-fixtures.ts';
+import { apiToken, appWithRelease, rawGet, sha256Of, type ReleaseSetup } from '../helpers/release-fixtures.ts';
 import { startS3TestServer, type S3TestServer } from '../helpers/s3-test-server.ts';
-import { createPhaseWithCases, createTeam, registeredOutsider, type PhaseFixture, type TeamFixture } from '../helpers/submission-fixtures.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTeam, registeredOutsider } from '../helpers/submission-fixtures.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 
 const BUCKET = 'carina';
 const EXPIRY_S = 3;
-
-interface Setup {
-  t: TestApp;
-  fx: PhaseFixture;
-  team: TeamFixture;
-  token: string;
-  releaseId: number;
-  phaseId: number;
-  files: Array<{ id: number; name: string; bytes: Buffer }>;
-}
-
-async function setUp(label: string, env: Record<string, string>, contents: Record<string, Buffer>): Promise<Setup> {
-  const t = await createTestApp(label, env);
-  const fx = await createPhaseWithCases(t, { caseNames: ['A'] });
-  const team = await createTeam(t, fx.challengeId);
-  const token = await apiToken(team.member);
-  const created = await fx.organiser.post(`/api/challenges/${fx.slug}/releases`, {
-    kind: 'training',
-    name: 'Training',
-    phaseId: fx.phaseId,
-    opensAt: new Date(Date.now() - 60_000).toISOString(),
-  });
-  assert.equal(created.status, 201, created.text);
-  const releaseId = created.body.release.id as number;
-  const files: Setup['files'] = [];
-  for (const [name, bytes] of Object.entries(contents)) {
-    const path = join(t.deps.storage.scratchDir, `upload-${files.length}`);
-    writeFileSync(path, bytes);
-    const reply = await fx.organiser.upload(`/api/releases/${releaseId}/files`, [{ path, name }]);
-    assert.equal(reply.status, 201, reply.text);
-    files.push({ id: reply.body.release.files.find((f: { name: string }) => f.name === name).id, name, bytes });
-  }
-  return { t, fx, team, token, releaseId, phaseId: fx.phaseId, files };
-}
 
 const logCount = async (t: TestApp) => (await t.db.query('select count(*)::int as n from release_access_log')).rows[0].n as number;
 
@@ -64,19 +30,19 @@ describe('release downloads from S3 storage (presigned URLs, real S3-compatible 
   this.timeout(120_000);
   let s3: S3TestServer;
   let store: DroppingProxy;
-  let s: Setup;
-  let big: Setup['files'][number];
-  let doc: Setup['files'][number];
+  let s: ReleaseSetup;
+  let big: ReleaseSetup['files'][number];
+  let doc: ReleaseSetup['files'][number];
   let out: string;
 
   before(async () => {
     s3 = await startS3TestServer([BUCKET]);
     // clients reach the store through this proxy (the presigned URLs name it), so the test sees their requests
     store = await droppingProxy(new URL(s3.endpoint), /X-Amz-Signature=/);
-    s = await setUp('release_s3', { ...s3.env(BUCKET, 'redirect'), S3_ENDPOINT: store.url, RELEASE_URL_EXPIRY_S: String(EXPIRY_S) }, {
+    s = await appWithRelease('release_s3', { ...s3.env(BUCKET, 'redirect'), S3_ENDPOINT: store.url, RELEASE_URL_EXPIRY_S: String(EXPIRY_S) }, {
       'big.nii.gz': randomBytes(2 * 1024 * 1024 + 123),
       'Label protocol (v2).pdf': randomBytes(5000),
-    });
+    }, { ofPhase: true });
     [big, doc] = s.files;
     out = mkdtempSync(join(tmpdir(), 'carina-s3-download-'));
   });
@@ -207,18 +173,18 @@ describe('release downloads from S3 storage (presigned URLs, real S3-compatible 
 
     // a second run finds every file complete and asks for nothing
     const again = await makeClientCommands({ stdout: () => undefined, stderr: () => undefined, fetch, retryDelayMs: 10 }).download([
-      '--phase', String(s.phaseId), '--out', mkdtempSync(join(out, 'phase-')), '--token', s.token, '--url', s.t.baseUrl,
+      '--phase', String(s.fx.phaseId), '--out', mkdtempSync(join(out, 'phase-')), '--token', s.token, '--url', s.t.baseUrl,
     ]);
     assert.equal(again, 0);
   });
 
   describe('with S3_PUBLIC_ENDPOINT', () => {
     let front: DroppingProxy;
-    let publicSetup: Setup;
+    let publicSetup: ReleaseSetup;
     before(async () => {
       // teams reach the store at `front` (a proxy, say); the server keeps talking to s3rver directly
       front = await droppingProxy(new URL(s3.endpoint), /./);
-      publicSetup = await setUp('release_s3_public', { ...s3.env(BUCKET, 'public'), S3_PUBLIC_ENDPOINT: front.url }, { 'public.bin': randomBytes(90_000) });
+      publicSetup = await appWithRelease('release_s3_public', { ...s3.env(BUCKET, 'public'), S3_PUBLIC_ENDPOINT: front.url }, { 'public.bin': randomBytes(90_000) }, { ofPhase: true });
     });
     after(async function () {
       await publicSetup?.t.close(this.currentTest?.state === 'failed');
@@ -251,9 +217,9 @@ describe('release downloads from S3 storage (presigned URLs, real S3-compatible 
   });
 
   describe('with RELEASE_S3_REDIRECT=0', () => {
-    let proxied: Setup;
+    let proxied: ReleaseSetup;
     before(async () => {
-      proxied = await setUp('release_s3_proxied', { ...s3.env(BUCKET, 'proxied'), RELEASE_S3_REDIRECT: '0' }, { 'small.bin': randomBytes(70_000) });
+      proxied = await appWithRelease('release_s3_proxied', { ...s3.env(BUCKET, 'proxied'), RELEASE_S3_REDIRECT: '0' }, { 'small.bin': randomBytes(70_000) }, { ofPhase: true });
     });
     after(async function () {
       await proxied?.t.close(this.currentTest?.state === 'failed');

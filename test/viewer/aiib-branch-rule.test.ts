@@ -1,11 +1,9 @@
 /**
  * The viewer's AIIB23 branch rule: on a phase whose first suite is aiib23, the gold surface is labelled by AIIB23's
  * unrefined segments and each is detected by AIIB23's own rule (Σ C·B_j / Σ B_j ≥ 0.8), not by ATM'22's refined
- * branches. The airway: a Y whose right bronchus carries a short spur; the spur makes a junction, so S_M has four
- * segments, but the spur itself is under 5 voxels and dropped, leaving the right bronchus's two halves as an only
- * child and its parent, which ATM'22's refinement merges into one branch (three branches). The prediction keeps
- * the upper half of the right bronchus and loses the lower one: AIIB23 detects the upper segment and misses the
- * lower, ATM'22 misses the merged branch.
+ * branches. The airway (test/helpers/spurred-airway.ts): a Y whose right bronchus carries a short spur, four
+ * segments but three ATM'22 branches; the prediction loses the right bronchus's lower half, so AIIB23 detects the
+ * upper segment and misses the lower, and ATM'22 misses the merged branch.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,26 +18,7 @@ import { goldSurface } from '../../server/viewer/mesh/airway-surfaces.ts';
 import { startWorker } from '../../server/worker/worker.ts';
 import { createCase, createPhase, createSubmission, createTeam, waitFor } from '../helpers/platform-rows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { cloneMask, drawTube, emptyMask, getVoxel, setVoxel, type MaskVolume, type Vec3 } from '../helpers/volumes.ts';
-
-const SIZE: Vec3 = [32, 24, 40];
-const GEOMETRY = { spacing: [0.7, 0.7, 0.8] as const, origin: [40, -30, -100] as const };
-
-function airway(): MaskVolume {
-  const mask = emptyMask(SIZE, GEOMETRY);
-  drawTube(mask, [16, 12, 36], [16, 12, 20], 3);
-  drawTube(mask, [16, 12, 20], [8, 12, 4], 2);
-  drawTube(mask, [16, 12, 20], [24, 12, 4], 2);
-  drawTube(mask, [20, 12, 12], [23, 12, 15], 1); // the spur on the right bronchus
-  return mask;
-}
-
-/** The airway without the right bronchus below z = 11. */
-function prediction(): MaskVolume {
-  const mask = cloneMask(airway());
-  for (let z = 0; z < 11; z++) for (let y = 0; y < SIZE[1]; y++) for (let x = 17; x < SIZE[0]; x++) if (getVoxel(mask, x, y, z)) setVoxel(mask, x, y, z, 0);
-  return mask;
-}
+import { LOWER_RIGHT, UPPER_RIGHT, spurredAirway as airway, withoutLowerRight as prediction } from '../helpers/spurred-airway.ts';
 
 /** Crop index of scan voxel (x, y, z) (the crop's axes are x, y, z; z fastest). */
 function cropIndex(gold: PreparedGold, x: number, y: number, z: number): number {
@@ -48,10 +27,6 @@ function cropIndex(gold: PreparedGold, x: number, y: number, z: number): number 
   assert.ok(x - o0 >= 0 && x - o0 < n0 && y - o1 >= 0 && y - o1 < n1 && z - o2 >= 0 && z - o2 < n2);
   return ((x - o0) * n1 + (y - o1)) * n2 + (z - o2);
 }
-
-/** The right bronchus's centre line runs from (16, 12, 20) to (24, 12, 4): its upper and lower halves. */
-const UPPER_RIGHT: Vec3 = [18, 12, 16];
-const LOWER_RIGHT: Vec3 = [22, 12, 8];
 
 describe('viewer: AIIB23 branch rule', function () {
   this.timeout(120_000);

@@ -8,6 +8,7 @@ import type { ViewerBranch, ViewerInfo } from '../../api/types.ts';
 import { field, h, replace } from '../../dom.ts';
 import { triangleCount } from '../../../contract/viewer/triangle-mesh.ts';
 import { CLASS_COLOURS, branchClass, type ColourMode } from '../branch-colours.ts';
+import { BRANCH_TERMS, type BranchTerms } from '../branch-terms.ts';
 import { navigate, type PageContext } from '../../router.ts';
 import { createAirwayScene, type AirwayScene } from '../airway-scene.ts';
 import { enablePicking } from '../pick.ts';
@@ -47,6 +48,8 @@ export async function comparePage(context: PageContext): Promise<void> {
   if (signal.aborted) return;
 
   const hasResults = infos.some((i) => i.branches.some((b) => b.detected != null));
+  // the views are of one case, so of one phase and its branch rule (a mix is warned about below)
+  const terms = BRANCH_TERMS[infos[0].branchRule];
   const renderArea = h('div', { class: 'render-area', 'data-testid': 'render-area', role: 'img', 'aria-label': `${infos.length} views sharing one camera` });
   const labels = h('div', { class: 'viewport-labels' }, infos.map((info) => h('span', {}, labelOf(info))));
   const details = h('div', { 'aria-live': 'polite' });
@@ -68,17 +71,16 @@ export async function comparePage(context: PageContext): Promise<void> {
         },
         onResetCamera: () => view.resetCamera(),
       },
-      meshes.some(([, leakage]) => Boolean(leakage && triangleCount(leakage) > 0)),
-      hasResults,
+      { hasLeakage: meshes.some(([, leakage]) => Boolean(leakage && triangleCount(leakage) > 0)), hasResults, terms },
     ),
     h('div', { class: 'viewer-layout' }, h('div', { class: 'viewer-main' }, renderArea), h('aside', { class: 'viewer-side' }, details, addForm)),
   );
-  replace(details, branchDetails(undefined, infos[0].case.geometry.spacing));
+  replace(details, branchDetails(undefined, terms, infos[0].case.geometry.spacing));
 
   const view = createRenderWindow(renderArea, infos.length);
   renderArea.appendChild(labels);
   context.onLeave(() => view.dispose());
-  scenes = infos.map((info, i) => createAirwayScene(view.renderers[i], meshes[i][0], meshes[i][1], info.branches, hasResults ? 'result' : 'generation'));
+  scenes = infos.map((info, i) => createAirwayScene(view.renderers[i], meshes[i][0], meshes[i][1], info.branches, hasResults || !terms.hasTree ? 'result' : 'generation'));
   context.onLeave(() => scenes.forEach((s) => s.dispose()));
   view.resetCamera();
   requestAnimationFrame(() => (renderArea.dataset.ready = 'true'));
@@ -89,18 +91,18 @@ export async function comparePage(context: PageContext): Promise<void> {
     (pick) => {
       if (!pick) return;
       const branch = scenes[pick.viewport].branchOfVertex(pick.vertex);
-      replace(details, branchDetails(branch, infos[pick.viewport].case.geometry.spacing, `Picked in: ${labelOf(infos[pick.viewport])}`), branch ? acrossViews(branch.id, infos) : null);
+      replace(details, branchDetails(branch, terms, infos[pick.viewport].case.geometry.spacing, `Picked in: ${labelOf(infos[pick.viewport])}`), branch ? acrossViews(branch.id, infos, terms) : null);
     },
   );
   context.onLeave(stopPicking);
 }
 
-/** The same gold-standard branch in every view: detected by whom, missed by whom. */
-function acrossViews(branchId: number, infos: ViewerInfo[]): HTMLElement {
+/** The same gold-standard branch (or AIIB23 segment) in every view: detected by whom, missed by whom. */
+function acrossViews(branchId: number, infos: ViewerInfo[], terms: BranchTerms): HTMLElement {
   return h(
     'section',
-    { class: 'card' },
-    h('h2', {}, `Branch ${branchId} in each view`),
+    { class: 'card', 'data-testid': 'across-views' },
+    h('h2', {}, `${terms.title} ${branchId} in each view`),
     h(
       'ul',
       { class: 'legend' },

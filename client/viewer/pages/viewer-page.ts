@@ -9,6 +9,7 @@ import { caseViewer, evaluationViewer, loadMesh, loadVolume } from '../../api/vi
 import type { ViewerInfo } from '../../api/types.ts';
 import { h, replace } from '../../dom.ts';
 import type { ColourMode } from '../branch-colours.ts';
+import { BRANCH_TERMS } from '../branch-terms.ts';
 import { triangleCount, type TriangleMesh } from '../../../contract/viewer/triangle-mesh.ts';
 import type { PageContext } from '../../router.ts';
 import { createAirwayScene } from '../airway-scene.ts';
@@ -52,9 +53,9 @@ function meshCentre(mesh: TriangleMesh): [number, number, number] {
 async function showViewer(context: PageContext, info: ViewerInfo, title: string, opened: number): Promise<void> {
   const { root, signal } = context;
   const hasResults = info.branches.some((b) => b.detected != null);
-  const hasGenerations = info.branches.some((b) => b.generation !== null);
-  let mode: ColourMode = hasResults || !hasGenerations ? 'result' : 'generation';
-  const renderArea = h('div', { class: 'render-area', 'data-testid': 'render-area', 'aria-label': '3D airway view: drag to rotate, wheel to zoom, click a branch for its details', role: 'img' });
+  const terms = BRANCH_TERMS[info.branchRule];
+  let mode: ColourMode = hasResults || !terms.hasTree ? 'result' : 'generation';
+  const renderArea = h('div', { class: 'render-area', 'data-testid': 'render-area', 'aria-label': `3D airway view: drag to rotate, wheel to zoom, click a ${terms.one} for its details`, role: 'img' });
   const legendSlot = h('div', {});
   const detailsSlot = h('div', { 'aria-live': 'polite' });
   const slicesSlot = h('div', { 'data-testid': 'slices' }, h('p', { class: 'muted' }, info.volumes ? 'Loading the CT slices…' : 'No CT volumes for this view.'));
@@ -100,9 +101,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
             },
             onResetCamera: () => view.resetCamera(),
           },
-          Boolean(leakageMesh && triangleCount(leakageMesh) > 0),
-          hasResults,
-          hasGenerations,
+          { hasLeakage: Boolean(leakageMesh && triangleCount(leakageMesh) > 0), hasResults, terms },
         ),
         renderArea,
         timing,
@@ -113,7 +112,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
     ),
   );
   replace(legendSlot, legend(info, mode));
-  replace(detailsSlot, branchDetails(undefined, spacing));
+  replace(detailsSlot, branchDetails(undefined, terms, spacing));
 
   const view = createRenderWindow(renderArea, 1);
   context.onLeave(() => view.dispose());
@@ -134,7 +133,7 @@ async function showViewer(context: PageContext, info: ViewerInfo, title: string,
     (pick) => {
       if (!pick) return;
       const branch = scene.branchOfVertex(pick.vertex);
-      replace(detailsSlot, branchDetails(branch, spacing, branch ? undefined : 'This point of the surface belongs to no parsed branch.'));
+      replace(detailsSlot, branchDetails(branch, terms, spacing, branch ? undefined : `This point of the surface belongs to no parsed ${terms.one}.`));
       slices?.setPoint(pick.position);
     },
   );

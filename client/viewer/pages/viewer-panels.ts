@@ -1,6 +1,7 @@
 /**
  * The DOM around the 3D view: layer and colour controls, the legend with counts, the picked branch's details,
- * the metrics and the TD/BD-per-generation plot. No vtk.js here.
+ * the metrics and the TD/BD-per-generation plot, each named by the phase's branch rule (client/viewer/branch-terms.ts:
+ * ATM'22's branches or AIIB23's segments). No vtk.js here.
  */
 import { type ViewerBranch, type ViewerInfo } from '../../api/types.ts';
 import { SUITE_IDS, type SuiteId } from '../../../contract/metric-suites.ts';
@@ -11,6 +12,7 @@ import { formatMetric } from '../../lib/format.ts';
 import { ratesByGeneration } from '../../lib/per-generation.ts';
 import { barChartSvg } from '../../plots/bar-chart.ts';
 import type { Layer } from '../airway-scene.ts';
+import { BRANCH_TERMS, type BranchTerms } from '../branch-terms.ts';
 import { digitsOf } from '../../pages/submission.ts';
 
 export interface ControlHandlers {
@@ -19,14 +21,25 @@ export interface ControlHandlers {
   onResetCamera(): void;
 }
 
-/** `hasGenerations` false: AIIB23's unrefined segments, which have no generation to colour by. */
-export function viewerControls(handlers: ControlHandlers, hasLeakage: boolean, hasResults: boolean, hasGenerations = true): HTMLElement {
+export interface ControlOptions {
+  hasLeakage: boolean;
+  hasResults: boolean;
+  /** What the pieces are called, and whether they have generations to colour by (AIIB23's segments have none). */
+  terms: BranchTerms;
+}
+
+export function viewerControls(handlers: ControlHandlers, { hasLeakage, hasResults, terms }: ControlOptions): HTMLElement {
   const layer = (name: Layer, label: string, enabled: boolean) => {
     const box = h('input', { type: 'checkbox', checked: enabled, disabled: !enabled, 'data-layer': name });
     box.addEventListener('change', () => handlers.onLayer(name, box.checked));
     return h('label', { class: 'check' }, box, label);
   };
-  const mode = h('select', { name: 'colourMode', 'data-testid': 'colour-mode' }, hasResults || !hasGenerations ? h('option', { value: 'result' }, 'Branch result') : null, hasGenerations ? h('option', { value: 'generation' }, 'Generation') : null);
+  const mode = h(
+    'select',
+    { name: 'colourMode', 'data-testid': 'colour-mode' },
+    hasResults || !terms.hasTree ? h('option', { value: 'result' }, `${terms.title} result`) : null,
+    terms.hasTree ? h('option', { value: 'generation' }, 'Generation') : null,
+  );
   mode.addEventListener('change', () => handlers.onColourMode(mode.value as ColourMode));
   const reset = h('button', { type: 'button', class: 'secondary', 'data-testid': 'reset-camera' }, 'Reset camera');
   reset.addEventListener('click', () => handlers.onResetCamera());
@@ -42,6 +55,7 @@ export function viewerControls(handlers: ControlHandlers, hasLeakage: boolean, h
 const swatch = (colour: string, opacity = 1) => h('span', { class: 'swatch', style: `background:${colour};opacity:${opacity}` });
 
 export function legend(info: ViewerInfo, mode: ColourMode): HTMLElement {
+  const terms = BRANCH_TERMS[info.branchRule];
   if (mode === 'generation') {
     const generations = [...new Set(info.branches.flatMap((b) => (b.generation === null ? [] : [b.generation])))].sort((a, b) => a - b);
     return h(
@@ -69,14 +83,14 @@ export function legend(info: ViewerInfo, mode: ColourMode): HTMLElement {
     h(
       'ul',
       { class: 'legend' },
-      h('li', {}, swatch(CLASS_COLOURS.detected), h('span', { 'data-count': 'detected' }, `Detected branches: ${detected}`)),
-      h('li', {}, swatch(CLASS_COLOURS.missed), h('span', { 'data-count': 'missed' }, `Missed branches: ${missed}`)),
-      h('li', {}, swatch(CLASS_COLOURS.trachea), `Trachea: ${counts.trachea}`),
+      h('li', {}, swatch(CLASS_COLOURS.detected), h('span', { 'data-count': 'detected' }, `Detected ${terms.many}: ${detected}`)),
+      h('li', {}, swatch(CLASS_COLOURS.missed), h('span', { 'data-count': 'missed' }, `Missed ${terms.many}: ${missed}`)),
+      terms.hasTree ? h('li', {}, swatch(CLASS_COLOURS.trachea), `Trachea: ${counts.trachea}`) : null,
       info.counts?.leakageVoxels != null
         ? h('li', {}, swatch(LEAKAGE_COLOUR, 0.6), `Leakage: ${info.counts.leakageVoxels} voxels in ${info.counts.leakageComponents} piece${info.counts.leakageComponents === 1 ? '' : 's'}`)
         : null,
     ),
-    h('p', { class: 'small muted' }, 'A branch is detected when at least 80 % of its centreline lies inside the prediction\u2019s largest component. Leakage: prediction voxels outside the gold standard.'),
+    h('p', { class: 'small muted', 'data-testid': 'detection-rule' }, `${terms.detection} Leakage: prediction voxels outside the gold standard.`),
   );
 }
 
@@ -86,18 +100,24 @@ export function centrelineLength(branch: ViewerBranch, spacing: readonly number[
   return branch.skeletonVoxels * ((spacing[0] + spacing[1] + spacing[2]) / 3);
 }
 
-export function branchDetails(branch: ViewerBranch | undefined, spacing: readonly number[], context?: string): HTMLElement {
+/** The picked piece's details; `context` says where it was picked, or why nothing was. */
+export function branchDetails(branch: ViewerBranch | undefined, terms: BranchTerms, spacing: readonly number[], context?: string): HTMLElement {
   if (!branch) {
-    return h('section', { class: 'card', 'data-testid': 'branch-details' }, h('h2', {}, 'Branch'), h('p', { class: 'muted' }, 'Click the airway to see a branch\u2019s details (drag to rotate, wheel to zoom).'));
+    return h(
+      'section',
+      { class: 'card', 'data-testid': 'branch-details' },
+      h('h2', {}, terms.title),
+      h('p', { class: 'muted' }, context ?? `Click the airway to see a ${terms.one}\u2019s details (drag to rotate, wheel to zoom).`),
+    );
   }
   const length = centrelineLength(branch, spacing);
   const result = branchClass(branch);
   // AIIB23's unrefined segments have no generation or parent; detected at ≥ 80 % of their raw-label centreline
-  const segment = branch.generation === null;
+  const segment = !terms.hasTree;
   return h(
     'section',
     { class: 'card', 'data-testid': 'branch-details', 'data-branch': branch.id },
-    h('h2', {}, `${segment ? 'AIIB23 segment' : 'Branch'} ${branch.id}`),
+    h('h2', {}, `${terms.title} ${branch.id}`),
     context ? h('p', { class: 'small muted' }, context) : null,
     h(
       'dl',
