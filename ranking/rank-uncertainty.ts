@@ -8,7 +8,7 @@
  */
 import { quantileType7 } from './quantile.ts';
 import { imputeWorst, type MetricTable } from './metric-table.ts';
-import { allCases, prepareScheme, type SchemeSpec } from './schemes.ts';
+import { allCases, prepareScheme, type PrepareOptions, type SchemeSpec } from './schemes.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export const MIN_ENTRIES = 2;
@@ -40,6 +40,8 @@ export interface RankUncertainty {
 export interface UncertaintyOptions {
   readonly samples?: number;
   readonly seed?: number;
+  /** How a test-then-rank scheme tests pairs on a sample (schemes.ts PrepareOptions; the same numbers either way). */
+  readonly pairTests?: PrepareOptions['pairTests'];
 }
 
 /** Whether a table is large enough for a rank interval to mean anything (≥ 2 entries, ≥ 5 cases). */
@@ -51,7 +53,7 @@ export function rankUncertainty(spec: SchemeSpec, table: MetricTable, options: U
   const samples = options.samples ?? 1000;
   const seed = options.seed ?? 1;
   const filled = imputeWorst(table, spec.metrics);
-  const score = prepareScheme(spec, filled);
+  const score = prepareScheme(spec, filled, { pairTests: options.pairTests });
   const m = table.entries.length;
   const n = table.cases.length;
   const full = score(allCases(n)).ranks;

@@ -1,0 +1,127 @@
+/**
+ * Every pair's paired Wilcoxon signed-rank test on a bootstrap sample of cases, without building the sample: a
+ * sample is a multiset of case indices, given here by each case's multiplicity (counts[c]: how often case c was
+ * drawn). Per unordered pair a < b (pair index in row order: (0,1), (0,2), …, (0,m−1), (1,2), …) the differences
+ * d = x_a − x_b are taken once in double arithmetic, the zero (and NaN) ones dropped, and the other cases sorted by
+ * |d| ascending and cut into tie groups of exactly equal |d|. On a sample, a group drawn t times in all, t⁺ of
+ * them with d > 0, gives every copy the average rank r + (t + 1)/2 (r: copies in the lower groups), as R's
+ * rank(ties.method = "average") does: V = Σ t⁺ (2r + t + 1)/2, n = Σ t, tie term Σ (t³ − t). These are the sums
+ * wilcoxon.ts's signedRank makes on the gathered sample, in the same (ascending) order, and a group not drawn adds
+ * exactly 0, so V, n, σ and the p-values equal those of wilcoxonSignedRankBothWays bit for bit.
+ * O(cases) per pair and sample, no allocation per sample. Pure.
+ */
+import type { Direction } from './metric-table.ts';
+import { signedRankSigma, signedRankUpperP } from './wilcoxon.ts';
+
+export interface PairDifferences {
+  readonly entries: number;
+  readonly cases: number;
+  /** Pair k's cases are code[start[k]] … code[start[k + 1] − 1]; start has one slot per pair and one more. */
+  readonly start: Int32Array;
+  /** Per non-zero difference, in ascending |d|: case · 4 + (d > 0 ? 1 : 0) + (last of its tie group ? 2 : 0). */
+  readonly code: Int32Array;
+}
+
+const POSITIVE = 1;
+const GROUP_END = 2;
+
+/** Each pair's non-zero differences sorted by |d|, with their signs and tie groups; rows[e][c] = entry e on case c. */
+export function pairDifferences(rows: readonly Float64Array[]): PairDifferences {
+  const m = rows.length;
+  const n = rows[0]?.length ?? 0;
+  if (n >= 2 ** 29) throw new Error(`too many cases for a pair code: ${n}`);
+  for (const row of rows) if (row.length !== n) throw new Error(`paired samples differ in length: ${n} and ${row.length}`);
+  const pairs = (m * (m - 1)) / 2;
+  const start = new Int32Array(pairs + 1);
+  const code = new Int32Array(pairs * n);
+  const diff = new Float64Array(n);
+  const abs = new Float64Array(n);
+  const order = new Int32Array(n);
+  const byAbs = (i: number, j: number) => (abs[i] < abs[j] ? -1 : abs[i] > abs[j] ? 1 : i - j);
+  let at = 0;
+  let pair = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      start[pair++] = at;
+      const x = rows[a];
+      const y = rows[b];
+      let k = 0;
+      for (let c = 0; c < n; c++) {
+        const d = x[c] - y[c];
+        if (d > 0 || d < 0) {
+          diff[c] = d;
+          abs[c] = Math.abs(d);
+          order[k++] = c;
+        }
+      }
+      const sorted = order.subarray(0, k).sort(byAbs);
+      for (let i = 0; i < k; i++) {
+        const c = sorted[i];
+        const last = i === k - 1 || abs[sorted[i + 1]] !== abs[c];
+        code[at++] = c * 4 + (diff[c] > 0 ? POSITIVE : 0) + (last ? GROUP_END : 0);
+      }
+    }
+  }
+  start[pairs] = at;
+  return { entries: m, cases: n, start, code: code.slice(0, at) };
+}
+
+/** counts[c] = how often case c occurs in picks (counts has one slot per case). */
+export function caseCounts(picks: ArrayLike<number>, counts: Int32Array): Int32Array {
+  counts.fill(0);
+  for (let i = 0; i < picks.length; i++) counts[picks[i]]++;
+  return counts;
+}
+
+/** V, n and σ of pair `pair` on the sample `counts`, written to out[0], out[1], out[2]. */
+export function signedRankOnCounts(differences: PairDifferences, pair: number, counts: Int32Array, out: Float64Array): void {
+  const { start, code } = differences;
+  let statistic = 0;
+  let tieTerm = 0;
+  let rank = 0; // copies ranked so far
+  let t = 0;
+  let inPos = 0;
+  for (let k = start[pair], end = start[pair + 1]; k < end; k++) {
+    const word = code[k];
+    const copies = counts[word >> 2];
+    t += copies;
+    if (word & POSITIVE) inPos += copies;
+    if (word & GROUP_END) {
+      if (t !== 0) {
+        statistic += ((2 * rank + t + 1) / 2) * inPos;
+        tieTerm += t * t * t - t;
+        rank += t;
+      }
+      t = 0;
+      inPos = 0;
+    }
+  }
+  out[0] = statistic;
+  out[1] = rank;
+  out[2] = signedRankSigma(rank, tieTerm);
+}
+
+/**
+ * p[a·m + b]: the one-sided paired Wilcoxon p-value that entry a is better than entry b (in `direction`) on the
+ * sample `counts`, NaN on the diagonal and where every drawn difference is zero: schemes.ts's pairwiseBetterP on
+ * the gathered sample, bit for bit. `p` has m² slots and is returned.
+ */
+export function pairwiseBetterPOnCounts(differences: PairDifferences, counts: Int32Array, direction: Direction, p: Float64Array): Float64Array {
+  const m = differences.entries;
+  const out = new Float64Array(3);
+  let pair = 0;
+  for (let a = 0; a < m; a++) {
+    p[a * m + a] = Number.NaN;
+    for (let b = a + 1; b < m; b++) {
+      signedRankOnCounts(differences, pair++, counts, out);
+      const statistic = out[0];
+      const n = out[1];
+      const sigma = out[2];
+      const greater = signedRankUpperP(statistic, n, sigma);
+      const less = signedRankUpperP((n * (n + 1)) / 2 - statistic, n, sigma);
+      p[a * m + b] = direction === 'higher' ? greater : less;
+      p[b * m + a] = direction === 'higher' ? less : greater;
+    }
+  }
+  return p;
+}

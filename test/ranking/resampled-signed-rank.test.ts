@@ -1,0 +1,108 @@
+/**
+ * The Wilcoxon signed-rank test on a bootstrap sample from case counts (ranking/resampled-signed-rank.ts): a
+ * hand-checked pair, then bit-for-bit equality with the test on the gathered sample (wilcoxon.ts, the reference)
+ * on random tables with ties, zero differences and missing cases, and the whole rank-uncertainty output of a
+ * test-then-rank scheme equal to the one the gathered reference gives.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import type { MetricTable } from '../../ranking/metric-table.ts';
+import { rankUncertainty } from '../../ranking/rank-uncertainty.ts';
+import { caseCounts, pairDifferences, pairwiseBetterPOnCounts, signedRankOnCounts } from '../../ranking/resampled-signed-rank.ts';
+import { pairwiseBetterP, type SchemeSpec } from '../../ranking/schemes.ts';
+import { seededRandom } from '../../ranking/seeded-random.ts';
+import { wilcoxonSignedRankGreater } from '../../ranking/wilcoxon.ts';
+
+const rows = (...values: number[][]) => values.map((v) => Float64Array.from(v));
+
+/** Same bits, NaN equal to NaN. */
+function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < expected.length; i++) assert.ok(Object.is(actual[i], expected[i]), `${what} [${i}]: ${actual[i]} vs ${expected[i]}`);
+}
+
+/** A table of small decimal values: many ties, zero differences, and NaN (missing) cells when asked. */
+function randomRows(random: () => number, m: number, n: number, levels: number, missing: number): Float64Array[] {
+  return Array.from({ length: m }, () => Float64Array.from({ length: n }, () => (random() < missing ? Number.NaN : Math.floor(random() * levels) / 10 + 0.1)));
+}
+
+function draw(random: () => number, n: number): Int32Array {
+  return Int32Array.from({ length: n }, () => Math.floor(random() * n));
+}
+
+describe('Wilcoxon signed rank from case counts', () => {
+  // x − y = (2, −1, 3, 0, 1): case 3 is dropped; |d| ascending: cases 1 and 4 tie at 1, then case 0 (2), case 2 (3)
+  const pair = rows([5, 4, 9, 2, 3], [3, 5, 6, 2, 2]);
+
+  it('sorts each pair once: cases by |d| with sign and tie-group bits, zero differences dropped', () => {
+    const d = pairDifferences(pair);
+    // case·4 + 1 if d > 0 + 2 if last of its tie group: case 1 (−1) 4, case 4 (+1, ends the tie) 19, case 0 3, case 2 11
+    assert.deepEqual(Array.from(d.code), [4, 19, 3, 11]);
+    assert.deepEqual(Array.from(d.start), [0, 4]);
+  });
+
+  it('every case once: V = 8.5, n = 4, σ² = 7.375, as wilcoxon.ts by hand', () => {
+    const out = new Float64Array(3);
+    signedRankOnCounts(pairDifferences(pair), 0, Int32Array.from([1, 1, 1, 1, 1]), out);
+    assert.deepEqual(Array.from(out), [8.5, 4, Math.sqrt(7.375)]);
+  });
+
+  it('a resample: case 0 twice, cases 1 and 2 once gives d = (2, 2, −1, 3): ranks 2.5, 2.5, 1, 4, V = 9, ties 2³ − 2', () => {
+    const counts = caseCounts(Int32Array.from([0, 2, 1, 0]), new Int32Array(5));
+    assert.deepEqual(Array.from(counts), [2, 1, 1, 0, 0]);
+    const out = new Float64Array(3);
+    signedRankOnCounts(pairDifferences(pair), 0, counts, out);
+    // σ² = 4·5·9/24 − 6/48 = 7.375, the same tie term as the full sample's
+    assert.deepEqual(Array.from(out), [9, 4, Math.sqrt(7.375)]);
+    const gathered = wilcoxonSignedRankGreater([5, 5, 4, 9], [3, 3, 5, 6]);
+    assert.equal(gathered.statistic, 9);
+    assert.equal(gathered.n, 4);
+  });
+
+  it('only zero differences drawn: n = 0 and p is NaN both ways, as R', () => {
+    const counts = Int32Array.from([0, 0, 0, 5, 0]);
+    const p = pairwiseBetterPOnCounts(pairDifferences(pair), counts, 'higher', new Float64Array(4));
+    assertSameBits(p, [Number.NaN, Number.NaN, Number.NaN, Number.NaN], 'p');
+  });
+
+  it('the same p-values bit for bit as the gathered sample, on 300 random tables with ties, zeros and missing cases', () => {
+    const random = seededRandom(2026);
+    for (let table = 0; table < 300; table++) {
+      const m = 2 + Math.floor(random() * 6);
+      const n = 1 + Math.floor(random() * 40);
+      const values = randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0);
+      const d = pairDifferences(values);
+      const counts = new Int32Array(n);
+      const p = new Float64Array(m * m);
+      for (let s = 0; s < 5; s++) {
+        const picks = s === 0 ? Int32Array.from({ length: n }, (_, i) => i) : draw(random, n);
+        const gathered = values.map((row) => Float64Array.from(picks, (c) => row[c]));
+        for (const direction of ['higher', 'lower'] as const) {
+          pairwiseBetterPOnCounts(d, caseCounts(picks, counts), direction, p);
+          assertSameBits(p, pairwiseBetterP(gathered, direction), `table ${table} sample ${s} ${direction}`);
+        }
+      }
+    }
+  });
+
+  it('a test-then-rank phase: rank uncertainty equal to the gathered reference, with missing cases and two metrics', () => {
+    const random = seededRandom(11);
+    const m = 9;
+    const n = 25;
+    const skill = Array.from({ length: m }, () => 0.6 + 0.3 * random());
+    const metric = (step: number) => skill.map((s) => Float64Array.from({ length: n }, () => (random() < 0.04 ? Number.NaN : Math.round((s + 0.2 * (random() - 0.5)) / step) * step)));
+    const table: MetricTable = {
+      entries: skill.map((_, i) => `t${i}`),
+      cases: Array.from({ length: n }, (_, i) => `c${i}`),
+      metrics: { TD: metric(0.02), Leakage: metric(0.05) },
+    };
+    const one: SchemeSpec = { kind: 'test-then-rank', metrics: [{ name: 'TD', direction: 'higher', weight: 1 }] };
+    const two: SchemeSpec = { kind: 'test-then-rank', metrics: [...one.metrics, { name: 'Leakage', direction: 'lower', weight: 2 }] };
+    for (const spec of [one, two]) {
+      const fast = rankUncertainty(spec, table, { samples: 300, seed: 5 });
+      assert.deepEqual(fast, rankUncertainty(spec, table, { samples: 300, seed: 5, pairTests: 'gathered' }));
+      // the bootstrap is not degenerate: some entry's rank moves
+      assert.ok(fast.entries.some((e) => e.keepShare < 1));
+    }
+  });
+});
