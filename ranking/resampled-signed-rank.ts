@@ -20,6 +20,8 @@ export interface PairDifferences {
   readonly start: Int32Array;
   /** Per non-zero difference, in ascending |d|: case · 4 + (d > 0 ? 1 : 0) + (last of its tie group ? 2 : 0). */
   readonly code: Int32Array;
+  /** tieTerms[t] = t³ − t (in doubles, as wilcoxon.ts computes it) for t = 0 … cases. */
+  readonly tieTerms: Float64Array;
 }
 
 const POSITIVE = 1;
@@ -63,7 +65,8 @@ export function pairDifferences(rows: readonly Float64Array[]): PairDifferences 
     }
   }
   start[pairs] = at;
-  return { entries: m, cases: n, start, code: code.slice(0, at) };
+  const tieTerms = Float64Array.from({ length: n + 1 }, (_, t) => t * t * t - t);
+  return { entries: m, cases: n, start, code: code.slice(0, at), tieTerms };
 }
 
 /** counts[c] = how often case c occurs in picks (counts has one slot per case). */
@@ -73,10 +76,24 @@ export function caseCounts(picks: ArrayLike<number>, counts: Int32Array): Int32A
   return counts;
 }
 
-/** V, n and σ of pair `pair` on the sample `counts`, written to out[0], out[1], out[2]. */
+/** counts' total must not exceed the number of cases (a bootstrap sample draws n of the n cases): tieTerms' size. */
+function checkCounts(differences: PairDifferences, counts: Int32Array): void {
+  let total = 0;
+  for (let c = 0; c < counts.length; c++) total += counts[c];
+  if (counts.length !== differences.cases || total > differences.cases) {
+    throw new Error(`case counts of ${counts.length} cases drawing ${total} do not fit a table of ${differences.cases} cases`);
+  }
+}
+
+/**
+ * V, n and σ of pair `pair` on the sample `counts`, written to out[0], out[1], out[2]. V is summed doubled, as
+ * integers (2V = Σ t⁺ (2r + t + 1)), and halved once: every partial sum is exact below 2^53, so V has the bits of
+ * wilcoxon.ts's sum of half-integers. A group's t³ − t comes from a table (V8's integer multiply checks made it
+ * the loop's main cost).
+ */
 export function signedRankOnCounts(differences: PairDifferences, pair: number, counts: Int32Array, out: Float64Array): void {
-  const { start, code } = differences;
-  let statistic = 0;
+  const { start, code, tieTerms } = differences;
+  let doubled = 0;
   let tieTerm = 0;
   let rank = 0; // copies ranked so far
   let t = 0;
@@ -85,18 +102,17 @@ export function signedRankOnCounts(differences: PairDifferences, pair: number, c
     const word = code[k];
     const copies = counts[word >> 2];
     t += copies;
-    if (word & POSITIVE) inPos += copies;
+    inPos += copies & -(word & POSITIVE); // no branch: the sign is as likely one way as the other
     if (word & GROUP_END) {
-      if (t !== 0) {
-        statistic += ((2 * rank + t + 1) / 2) * inPos;
-        tieTerm += t * t * t - t;
-        rank += t;
-      }
+      // a group not drawn (t = 0) adds exactly 0 to each sum: no branch on it either
+      doubled += inPos * (rank + rank + t + 1);
+      tieTerm += tieTerms[t];
+      rank += t;
       t = 0;
       inPos = 0;
     }
   }
-  out[0] = statistic;
+  out[0] = doubled / 2;
   out[1] = rank;
   out[2] = signedRankSigma(rank, tieTerm);
 }
@@ -107,6 +123,7 @@ export function signedRankOnCounts(differences: PairDifferences, pair: number, c
  * the gathered sample, bit for bit. `p` has m² slots and is returned.
  */
 export function pairwiseBetterPOnCounts(differences: PairDifferences, counts: Int32Array, direction: Direction, p: Float64Array): Float64Array {
+  checkCounts(differences, counts);
   const m = differences.entries;
   const out = new Float64Array(3);
   let pair = 0;
@@ -124,4 +141,38 @@ export function pairwiseBetterPOnCounts(differences: PairDifferences, counts: In
     }
   }
   return p;
+}
+
+/**
+ * wins[a]: how many entries a beats at one-sided p ≤ level on the sample `counts`, that is, the count behind
+ * schemes.ts's shareBeatenFrom(pairwiseBetterP(gathered sample)), without most of the normal tails: of a pair's two
+ * z-values (z⁺ + z⁻ = −1/σ) at most one is positive, and P(Z > z) ≥ ½ for z ≤ 0 (the tail's own code returns at
+ * least ½ there), never significant; a z ≥ 2 (P(Z > 2) = 0.02275) is significant at any level ≥ 0.025 (the tail is
+ * accurate to ~1e-14 relative). Only 0 < z < 2 computes the tail, exactly as signedRankUpperP does.
+ */
+export function winsOnCounts(differences: PairDifferences, counts: Int32Array, direction: Direction, level: number, wins: Float64Array): Float64Array {
+  checkCounts(differences, counts);
+  const m = differences.entries;
+  const sure = level >= 0.025 ? 2 : Infinity;
+  const out = new Float64Array(3);
+  wins.fill(0);
+  let pair = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      signedRankOnCounts(differences, pair++, counts, out);
+      const n = out[1];
+      const sigma = out[2];
+      if (n === 0 || sigma === 0) continue; // every drawn difference zero: p is NaN both ways
+      const statistic = out[0];
+      // "x_a greater" from V, "x_b greater" from n(n+1)/2 − V: signedRankUpperP's z, operation for operation
+      const reverse = (n * (n + 1)) / 2 - statistic;
+      const zGreater = (statistic - (n * (n + 1)) / 4 - 0.5) / sigma;
+      const zLess = (reverse - (n * (n + 1)) / 4 - 0.5) / sigma;
+      const greater = zGreater > 0;
+      const z = greater ? zGreater : zLess;
+      if (!(z > 0)) continue;
+      if (z >= sure || signedRankUpperP(greater ? statistic : reverse, n, sigma) <= level) wins[greater === (direction === 'higher') ? a : b]++;
+    }
+  }
+  return wins;
 }

@@ -20,7 +20,7 @@ import { median } from './quantile.ts';
 import { imputeWorst, type Direction, type FilledTable, type MetricTable } from './metric-table.ts';
 import { SIGNIFICANCE_LEVEL } from './analysis.ts';
 import { wilcoxonSignedRankBothWays } from './wilcoxon.ts';
-import { caseCounts, pairDifferences, pairwiseBetterPOnCounts } from './resampled-signed-rank.ts';
+import { caseCounts, pairDifferences, winsOnCounts } from './resampled-signed-rank.ts';
 
 export type SchemeKind = 'aggregate-then-rank' | 'rank-then-aggregate' | 'test-then-rank' | 'mean-rank' | 'weighted';
 export type Aggregation = 'mean' | 'median';
@@ -118,12 +118,17 @@ export function pairwiseBetterP(samples: readonly Float64Array[], direction: Dir
   return p;
 }
 
+/** The share of the m − 1 others that `wins` of them are (0 alone). */
+function shareOf(wins: number, m: number): number {
+  return m > 1 ? wins / (m - 1) : 0;
+}
+
 /** The share of the others each entry beats at unadjusted p ≤ 0.05, from pairwiseBetterP's matrix. */
 export function shareBeatenFrom(p: Float64Array, m: number): number[] {
   return Array.from({ length: m }, (_, a) => {
     let wins = 0;
     for (let b = 0; b < m; b++) if (b !== a && p[a * m + b] <= SIGNIFICANCE_LEVEL) wins++;
-    return m > 1 ? wins / (m - 1) : 0;
+    return shareOf(wins, m);
   });
 }
 
@@ -165,7 +170,7 @@ export function prepareScheme(spec: SchemeSpec, table: FilledTable, options: Pre
   const resampled = kind === 'test-then-rank' && pairTests === 'resampled';
   const differences = resampled ? spec.metrics.map((metric) => pairDifferences(table.metrics[metric.name])) : [];
   const counts = new Int32Array(table.cases.length);
-  const pMatrix = new Float64Array(m * m);
+  const wins = new Float64Array(m);
   let scratch = new Float64Array(0);
   const summarise = (row: Float64Array, picks: Int32Array): number => {
     if (aggregate === 'mean') return meanOver(row, picks);
@@ -183,7 +188,7 @@ export function prepareScheme(spec: SchemeSpec, table: FilledTable, options: Pre
       else if (kind === 'test-then-rank') {
         const known = fullPairwise?.[metric.name];
         if (known && isEveryCase(picks, table.cases.length)) scores = shareBeatenFrom(known, m);
-        else if (resampled) scores = shareBeatenFrom(pairwiseBetterPOnCounts(differences[k], counts, metric.direction, pMatrix), m);
+        else if (resampled) scores = Array.from(winsOnCounts(differences[k], counts, metric.direction, SIGNIFICANCE_LEVEL, wins), (w) => shareOf(w, m));
         else scores = shareBeaten(rows.map((row) => gather(row, picks, new Float64Array(picks.length))), metric.direction);
       }
       else scores = rows.map((row) => summarise(row, picks));

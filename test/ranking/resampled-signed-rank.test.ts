@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { MetricTable } from '../../ranking/metric-table.ts';
+import { normalUpperTail } from '../../ranking/normal-tail.ts';
 import { rankUncertainty } from '../../ranking/rank-uncertainty.ts';
-import { caseCounts, pairDifferences, pairwiseBetterPOnCounts, signedRankOnCounts } from '../../ranking/resampled-signed-rank.ts';
+import { caseCounts, pairDifferences, pairwiseBetterPOnCounts, signedRankOnCounts, winsOnCounts } from '../../ranking/resampled-signed-rank.ts';
 import { pairwiseBetterP, type SchemeSpec } from '../../ranking/schemes.ts';
 import { seededRandom } from '../../ranking/seeded-random.ts';
 import { wilcoxonSignedRankGreater } from '../../ranking/wilcoxon.ts';
@@ -24,6 +25,13 @@ function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, 
 /** A table of small decimal values: many ties, zero differences, and NaN (missing) cells when asked. */
 function randomRows(random: () => number, m: number, n: number, levels: number, missing: number): Float64Array[] {
   return Array.from({ length: m }, () => Float64Array.from({ length: n }, () => (random() < missing ? Number.NaN : Math.floor(random() * levels) / 10 + 0.1)));
+}
+
+/** The i-th case of the sample `counts` lists (cases in order, each as often as it is drawn). */
+function pickOf(counts: Int32Array, i: number): number {
+  let c = 0;
+  for (let seen = counts[0]; seen <= i; seen += counts[++c]);
+  return c;
 }
 
 function draw(random: () => number, n: number): Int32Array {
@@ -69,7 +77,7 @@ describe('Wilcoxon signed rank from case counts', () => {
     const random = seededRandom(2026);
     for (let table = 0; table < 300; table++) {
       const m = 2 + Math.floor(random() * 6);
-      const n = 1 + Math.floor(random() * 40);
+      const n = table % 10 === 0 ? 100 + Math.floor(random() * 100) : 1 + Math.floor(random() * 40);
       const values = randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0);
       const d = pairDifferences(values);
       const counts = new Int32Array(n);
@@ -83,6 +91,52 @@ describe('Wilcoxon signed rank from case counts', () => {
         }
       }
     }
+  });
+
+  it('wins by hand: X = Y + (1 … 8) (V = 36, z = 17.5/√51 = 2.45, p = 0.0071) beats Y and its twin Z at 0.05 and 0.01, not at 0.005', () => {
+    const y = [3, 1, 4, 1, 5, 9, 2, 6];
+    const d = pairDifferences(rows(y.map((v, i) => v + i + 1), y, y));
+    const counts = Int32Array.from({ length: 8 }, () => 1);
+    const wins = (direction: 'higher' | 'lower', level: number) => Array.from(winsOnCounts(d, counts, direction, level, new Float64Array(3)));
+    assert.deepEqual(wins('higher', 0.05), [2, 0, 0]); // z ≥ 2: decided without the tail
+    assert.deepEqual(wins('higher', 0.01), [2, 0, 0]); // a level under 0.025: the tail, 0.0071
+    assert.deepEqual(wins('higher', 0.005), [0, 0, 0]);
+    assert.deepEqual(wins('lower', 0.05), [0, 1, 1]); // lower is better: Y and Z beat X; Y and Z tie on every case
+  });
+
+  it('wins equal the significant p-values of the gathered sample, at 0.05 (z ≥ 2 decided without the tail) and 0.01', () => {
+    const random = seededRandom(77);
+    let decidedNearLevel = 0;
+    for (let table = 0; table < 300; table++) {
+      const m = 2 + Math.floor(random() * 6);
+      const n = 3 + Math.floor(random() * 30);
+      const values = randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0);
+      const d = pairDifferences(values);
+      const counts = new Int32Array(n);
+      const wins = new Float64Array(m);
+      for (let s = 0; s < 5; s++) {
+        caseCounts(draw(random, n), counts);
+        const gathered = values.map((row) => Float64Array.from({ length: n }, (_, i) => row[pickOf(counts, i)]));
+        for (const direction of ['higher', 'lower'] as const) {
+          const p = pairwiseBetterP(gathered, direction);
+          for (const level of [0.05, 0.01]) {
+            const expected = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => a !== b && p[a * m + b] <= level).filter(Boolean).length);
+            decidedNearLevel += Array.from(p).filter((x) => x > level / 2 && x < level * 2).length;
+            assert.deepEqual(Array.from(winsOnCounts(d, counts, direction, level, wins)), expected, `table ${table} sample ${s} ${direction} ${level}`);
+          }
+        }
+      }
+    }
+    assert.ok(decidedNearLevel > 100, `p-values near the level: ${decidedNearLevel}`);
+  });
+
+  it("the tail's two facts wins rely on: P(Z > z) ≥ ½ for z ≤ 0 and ≤ 0.025 for z ≥ 2, as computed", () => {
+    for (let i = 0; i <= 4000; i++) {
+      const z = i === 4000 ? 1e300 : 2 + i * 0.01 + (i % 7) * 1e-9;
+      assert.ok(normalUpperTail(z) <= 0.025, `z = ${z}`);
+      assert.ok(normalUpperTail(-z + 2) >= 0.5, `z = ${-z + 2}`);
+    }
+    assert.ok(normalUpperTail(2) <= 0.025 && normalUpperTail(0) === 0.5 && normalUpperTail(-Number.MIN_VALUE) >= 0.5);
   });
 
   it('a test-then-rank phase: rank uncertainty equal to the gathered reference, with missing cases and two metrics', () => {
