@@ -22,6 +22,11 @@ export interface PairDifferences {
   readonly code: Int32Array;
   /** tieTerms[t] = t³ − t (in doubles, as wilcoxon.ts computes it) for t = 0 … cases. */
   readonly tieTerms: Float64Array;
+  /**
+   * 1 for a pair whose cases all differ, each by its own |d| (no zero difference, no tie): on any sample its tie
+   * groups are the drawn cases themselves, so its n and tie term are the sample's, the same for every such pair.
+   */
+  readonly distinct: Uint8Array;
 }
 
 const POSITIVE = 1;
@@ -35,6 +40,7 @@ export function pairDifferences(rows: readonly Float64Array[]): PairDifferences 
   for (const row of rows) if (row.length !== n) throw new Error(`paired samples differ in length: ${n} and ${row.length}`);
   const pairs = (m * (m - 1)) / 2;
   const start = new Int32Array(pairs + 1);
+  const distinct = new Uint8Array(pairs);
   const code = new Int32Array(pairs * n);
   const diff = new Float64Array(n);
   const abs = new Float64Array(n);
@@ -44,7 +50,7 @@ export function pairDifferences(rows: readonly Float64Array[]): PairDifferences 
   let pair = 0;
   for (let a = 0; a < m; a++) {
     for (let b = a + 1; b < m; b++) {
-      start[pair++] = at;
+      start[pair] = at;
       const x = rows[a];
       const y = rows[b];
       let k = 0;
@@ -57,16 +63,19 @@ export function pairDifferences(rows: readonly Float64Array[]): PairDifferences 
         }
       }
       const sorted = order.subarray(0, k).sort(byAbs);
+      let groups = 0;
       for (let i = 0; i < k; i++) {
         const c = sorted[i];
         const last = i === k - 1 || abs[sorted[i + 1]] !== abs[c];
+        if (last) groups++;
         code[at++] = c * 4 + (diff[c] > 0 ? POSITIVE : 0) + (last ? GROUP_END : 0);
       }
+      distinct[pair++] = k === n && groups === n ? 1 : 0;
     }
   }
   start[pairs] = at;
   const tieTerms = Float64Array.from({ length: n + 1 }, (_, t) => t * t * t - t);
-  return { entries: m, cases: n, start, code: code.slice(0, at), tieTerms };
+  return { entries: m, cases: n, start, code: code.slice(0, at), tieTerms, distinct };
 }
 
 /** counts[c] = how often case c occurs in picks (counts has one slot per case). */
@@ -117,6 +126,20 @@ export function signedRankOnCounts(differences: PairDifferences, pair: number, c
   out[2] = signedRankSigma(rank, tieTerm);
 }
 
+/** 2V of a pair of distinct differences: every drawn case is its own tie group, so no group bookkeeping. */
+function doubledPositiveRanks(differences: PairDifferences, pair: number, counts: Int32Array): number {
+  const { start, code } = differences;
+  let doubled = 0;
+  let rank = 0;
+  for (let k = start[pair], end = start[pair + 1]; k < end; k++) {
+    const word = code[k];
+    const copies = counts[word >> 2];
+    doubled += (copies & -(word & POSITIVE)) * (rank + rank + copies + 1);
+    rank += copies;
+  }
+  return doubled;
+}
+
 /**
  * p[a·m + b]: the one-sided paired Wilcoxon p-value that entry a is better than entry b (in `direction`) on the
  * sample `counts`, NaN on the diagonal and where every drawn difference is zero: schemes.ts's pairwiseBetterP on
@@ -155,11 +178,24 @@ export function winsOnCounts(differences: PairDifferences, counts: Int32Array, d
   const m = differences.entries;
   const sure = level >= 0.025 ? 2 : Infinity;
   const out = new Float64Array(3);
+  // a pair of distinct differences has every drawn case as a tie group of its own: n and σ are the sample's
+  let drawn = 0;
+  let sampleTieTerm = 0;
+  for (let c = 0; c < counts.length; c++) {
+    drawn += counts[c];
+    sampleTieTerm += differences.tieTerms[counts[c]];
+  }
+  const distinctSigma = signedRankSigma(drawn, sampleTieTerm);
   wins.fill(0);
   let pair = 0;
   for (let a = 0; a < m; a++) {
     for (let b = a + 1; b < m; b++) {
-      signedRankOnCounts(differences, pair++, counts, out);
+      if (differences.distinct[pair]) {
+        out[0] = doubledPositiveRanks(differences, pair, counts) / 2;
+        out[1] = drawn;
+        out[2] = distinctSigma;
+      } else signedRankOnCounts(differences, pair, counts, out);
+      pair++;
       const n = out[1];
       const sigma = out[2];
       if (n === 0 || sigma === 0) continue; // every drawn difference zero: p is NaN both ways

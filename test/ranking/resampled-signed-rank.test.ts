@@ -34,6 +34,11 @@ function pickOf(counts: Int32Array, i: number): number {
   return c;
 }
 
+/** Entries with a skill each, plus noise: continuous values, so almost every pair's differences are distinct. */
+function continuousRows(random: () => number, m: number, n: number): Float64Array[] {
+  return Array.from({ length: m }, (_, e) => Float64Array.from({ length: n }, () => 0.5 + e / (5 * m) + 0.2 * random()));
+}
+
 function draw(random: () => number, n: number): Int32Array {
   return Int32Array.from({ length: n }, () => Math.floor(random() * n));
 }
@@ -47,6 +52,8 @@ describe('Wilcoxon signed rank from case counts', () => {
     // case·4 + 1 if d > 0 + 2 if last of its tie group: case 1 (−1) 4, case 4 (+1, ends the tie) 19, case 0 3, case 2 11
     assert.deepEqual(Array.from(d.code), [4, 19, 3, 11]);
     assert.deepEqual(Array.from(d.start), [0, 4]);
+    assert.deepEqual(Array.from(d.distinct), [0]); // a zero difference and a tie: not the fast path
+    assert.deepEqual(Array.from(pairDifferences(rows([5, 4, 9, 2], [3, 5, 6, 6])).distinct), [1]); // d = 2, −1, 3, −4
   });
 
   it('every case once: V = 8.5, n = 4, σ² = 7.375, as wilcoxon.ts by hand', () => {
@@ -107,11 +114,14 @@ describe('Wilcoxon signed rank from case counts', () => {
   it('wins equal the significant p-values of the gathered sample, at 0.05 (z ≥ 2 decided without the tail) and 0.01', () => {
     const random = seededRandom(77);
     let decidedNearLevel = 0;
+    let distinctPairs = 0;
     for (let table = 0; table < 300; table++) {
       const m = 2 + Math.floor(random() * 6);
       const n = 3 + Math.floor(random() * 30);
-      const values = randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0);
+      // every other table continuous: pairs of distinct differences (no zero, no tie) take their own path
+      const values = table % 2 ? randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0) : continuousRows(random, m, n);
       const d = pairDifferences(values);
+      distinctPairs += d.distinct.reduce((x, y) => x + y, 0);
       const counts = new Int32Array(n);
       const wins = new Float64Array(m);
       for (let s = 0; s < 5; s++) {
@@ -128,6 +138,7 @@ describe('Wilcoxon signed rank from case counts', () => {
       }
     }
     assert.ok(decidedNearLevel > 100, `p-values near the level: ${decidedNearLevel}`);
+    assert.ok(distinctPairs > 300, `pairs of distinct differences: ${distinctPairs}`);
   });
 
   it("the tail's two facts wins rely on: P(Z > z) ≥ ½ for z ≤ 0 and ≤ 0.025 for z ≥ 2, as computed", () => {
