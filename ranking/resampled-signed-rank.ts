@@ -23,14 +23,19 @@ export interface PairDifferences {
   /** tieTerms[t] = t³ − t (in doubles, as wilcoxon.ts computes it) for t = 0 … cases. */
   readonly tieTerms: Float64Array;
   /**
-   * 1 for a pair whose cases all differ, each by its own |d| (no zero difference, no tie): on any sample its tie
-   * groups are the drawn cases themselves, so its n and tie term are the sample's, the same for every such pair.
+   * Non-zero for a pair whose cases all differ, each by its own |d| (no zero difference, no tie): on any sample its
+   * tie groups are the drawn cases themselves, so its n and tie term are the sample's, the same for every such
+   * pair. 1: signs mixed; 2: every d > 0, so V is the sum of all ranks, n(n + 1)/2, on any sample; 3: every d < 0,
+   * V = 0.
    */
   readonly distinct: Uint8Array;
 }
 
 const POSITIVE = 1;
 const GROUP_END = 2;
+const MIXED = 1;
+const ALL_POSITIVE = 2;
+const ALL_NEGATIVE = 3;
 
 /** Each pair's non-zero differences sorted by |d|, with their signs and tie groups; rows[e][c] = entry e on case c. */
 export function pairDifferences(rows: readonly Float64Array[]): PairDifferences {
@@ -64,13 +69,15 @@ export function pairDifferences(rows: readonly Float64Array[]): PairDifferences 
       }
       const sorted = order.subarray(0, k).sort(byAbs);
       let groups = 0;
+      let positive = 0;
       for (let i = 0; i < k; i++) {
         const c = sorted[i];
         const last = i === k - 1 || abs[sorted[i + 1]] !== abs[c];
         if (last) groups++;
+        if (diff[c] > 0) positive++;
         code[at++] = c * 4 + (diff[c] > 0 ? POSITIVE : 0) + (last ? GROUP_END : 0);
       }
-      distinct[pair++] = k === n && groups === n ? 1 : 0;
+      distinct[pair++] = k < n || groups < n ? 0 : positive === n ? ALL_POSITIVE : positive === 0 ? ALL_NEGATIVE : MIXED;
     }
   }
   start[pairs] = at;
@@ -190,8 +197,10 @@ export function winsOnCounts(differences: PairDifferences, counts: Int32Array, d
   let pair = 0;
   for (let a = 0; a < m; a++) {
     for (let b = a + 1; b < m; b++) {
-      if (differences.distinct[pair]) {
-        out[0] = doubledPositiveRanks(differences, pair, counts) / 2;
+      const distinct = differences.distinct[pair];
+      if (distinct) {
+        const doubled = distinct === ALL_POSITIVE ? drawn * (drawn + 1) : distinct === ALL_NEGATIVE ? 0 : doubledPositiveRanks(differences, pair, counts);
+        out[0] = doubled / 2;
         out[1] = drawn;
         out[2] = distinctSigma;
       } else signedRankOnCounts(differences, pair, counts, out);

@@ -36,7 +36,10 @@ function pickOf(counts: Int32Array, i: number): number {
 
 /** Entries with a skill each, plus noise: continuous values, so almost every pair's differences are distinct. */
 function continuousRows(random: () => number, m: number, n: number): Float64Array[] {
-  return Array.from({ length: m }, (_, e) => Float64Array.from({ length: n }, () => 0.5 + e / (5 * m) + 0.2 * random()));
+  return Array.from({ length: m }, () => {
+    const skill = 0.5 + 0.3 * random();
+    return Float64Array.from({ length: n }, () => skill + 0.2 * random());
+  });
 }
 
 function draw(random: () => number, n: number): Int32Array {
@@ -53,7 +56,8 @@ describe('Wilcoxon signed rank from case counts', () => {
     assert.deepEqual(Array.from(d.code), [4, 19, 3, 11]);
     assert.deepEqual(Array.from(d.start), [0, 4]);
     assert.deepEqual(Array.from(d.distinct), [0]); // a zero difference and a tie: not the fast path
-    assert.deepEqual(Array.from(pairDifferences(rows([5, 4, 9, 2], [3, 5, 6, 6])).distinct), [1]); // d = 2, −1, 3, −4
+    assert.deepEqual(Array.from(pairDifferences(rows([5, 4, 9, 2], [3, 5, 6, 6])).distinct), [1]); // d = 2, −1, 3, −4: mixed
+    assert.deepEqual(Array.from(pairDifferences(rows([5, 4, 9, 2], [4, 2, 6, -2], [6, 6, 13, 7])).distinct), [2, 3, 3]); // one-sided
   });
 
   it('every case once: V = 8.5, n = 4, σ² = 7.375, as wilcoxon.ts by hand', () => {
@@ -103,6 +107,7 @@ describe('Wilcoxon signed rank from case counts', () => {
   it('wins by hand: X = Y + (1 … 8) (V = 36, z = 17.5/√51 = 2.45, p = 0.0071) beats Y and its twin Z at 0.05 and 0.01, not at 0.005', () => {
     const y = [3, 1, 4, 1, 5, 9, 2, 6];
     const d = pairDifferences(rows(y.map((v, i) => v + i + 1), y, y));
+    assert.deepEqual(Array.from(d.distinct), [2, 2, 0]); // X − Y and X − Z: 1 … 8, V = n(n + 1)/2 without a loop
     const counts = Int32Array.from({ length: 8 }, () => 1);
     const wins = (direction: 'higher' | 'lower', level: number) => Array.from(winsOnCounts(d, counts, direction, level, new Float64Array(3)));
     assert.deepEqual(wins('higher', 0.05), [2, 0, 0]); // z ≥ 2: decided without the tail
@@ -114,14 +119,14 @@ describe('Wilcoxon signed rank from case counts', () => {
   it('wins equal the significant p-values of the gathered sample, at 0.05 (z ≥ 2 decided without the tail) and 0.01', () => {
     const random = seededRandom(77);
     let decidedNearLevel = 0;
-    let distinctPairs = 0;
+    const distinctPairs = [0, 0, 0, 0]; // by kind: not distinct, mixed, all positive, all negative
     for (let table = 0; table < 300; table++) {
       const m = 2 + Math.floor(random() * 6);
       const n = 3 + Math.floor(random() * 30);
       // every other table continuous: pairs of distinct differences (no zero, no tie) take their own path
       const values = table % 2 ? randomRows(random, m, n, 2 + Math.floor(random() * 12), table % 3 === 0 ? 0.1 : 0) : continuousRows(random, m, n);
       const d = pairDifferences(values);
-      distinctPairs += d.distinct.reduce((x, y) => x + y, 0);
+      d.distinct.forEach((kind) => distinctPairs[kind]++);
       const counts = new Int32Array(n);
       const wins = new Float64Array(m);
       for (let s = 0; s < 5; s++) {
@@ -138,7 +143,7 @@ describe('Wilcoxon signed rank from case counts', () => {
       }
     }
     assert.ok(decidedNearLevel > 100, `p-values near the level: ${decidedNearLevel}`);
-    assert.ok(distinctPairs > 300, `pairs of distinct differences: ${distinctPairs}`);
+    assert.ok(distinctPairs.every((count) => count > 50), `pairs by kind: ${distinctPairs.join(', ')}`);
   });
 
   it("the tail's two facts wins rely on: P(Z > z) ≥ ½ for z ≤ 0 and ≤ 0.025 for z ≥ 2, as computed", () => {
