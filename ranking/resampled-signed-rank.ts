@@ -6,9 +6,11 @@
  * |d| ascending and cut into tie groups of exactly equal |d|. On a sample, a group drawn t times in all, t⁺ of
  * them with d > 0, gives every copy the average rank r + (t + 1)/2 (r: copies in the lower groups), as R's
  * rank(ties.method = "average") does: V = Σ t⁺ (2r + t + 1)/2, n = Σ t, tie term Σ (t³ − t). These are the sums
- * wilcoxon.ts's signedRank makes on the gathered sample, in the same (ascending) order, and a group not drawn adds
- * exactly 0, so V, n, σ and the p-values equal those of wilcoxonSignedRankBothWays bit for bit.
- * O(cases) per pair and sample, no allocation per sample. Pure.
+ * wilcoxon.ts's signedRank makes on the gathered sample (a group not drawn adds 0); all are integers or halves,
+ * exact in doubles while n(n + 1) and n³ stay below 2^53 (n < 208,000 drawn cases), so in whatever order they are
+ * added V, n, σ and the p-values equal those of wilcoxonSignedRankBothWays bit for bit (test/ranking checks it on
+ * random tables). O(cases) per pair and sample (O(1) for a pair whose differences are distinct and one-sided), no
+ * allocation per sample. Memory: 4 bytes per pair and case (50 entries × 150 cases: 0.7 MB per metric). Pure.
  */
 import type { Direction } from './metric-table.ts';
 import { signedRankSigma, signedRankUpperP } from './wilcoxon.ts';
