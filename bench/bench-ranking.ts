@@ -5,7 +5,14 @@
  * loop would. Synthetic scores from the seeded generator (ranking/seeded-random.ts): each team has a skill, each
  * case a difficulty, plus noise; 1 % of the cells are missing (failed cases). Median of 3 runs per task, each
  * after one warm-up run.
+ *
+ * Then the bootstrap of a test-then-rank scheme at 10, 25 and 50 teams × 100 cases × 4 metrics × 1,000 samples:
+ * the resampled pair tests (ranking/resampled-signed-rank.ts; median of 3 after a warm-up) side by side with the
+ * gathered ones they replaced (each sample gathered, every pair sorted afresh; one run, it is long), and whether
+ * both give the same result (they must: deepEqual of the whole rank-uncertainty output).
  */
+import { deepStrictEqual } from 'node:assert';
+import { loadavg } from 'node:os';
 import { sampleCases, type MetricTable } from '../ranking/metric-table.ts';
 import { phaseAnalysis } from '../ranking/phase-analysis.ts';
 import { rankUncertainty } from '../ranking/rank-uncertainty.ts';
@@ -22,10 +29,10 @@ const METRICS = [
   { name: 'Precision', direction: 'higher' as const, weight: 0.25 },
 ];
 
-function syntheticTable(): MetricTable {
+function syntheticTable(teams = TEAMS, cases = CASES): MetricTable {
   const random = seededRandom(12);
-  const skill = Array.from({ length: TEAMS }, () => 0.6 + 0.3 * random());
-  const difficulty = Array.from({ length: CASES }, () => 0.2 * random());
+  const skill = Array.from({ length: teams }, () => 0.6 + 0.3 * random());
+  const difficulty = Array.from({ length: cases }, () => 0.2 * random());
   const metrics: Record<string, Float64Array[]> = {};
   for (const m of METRICS) {
     metrics[m.name] = skill.map((s) => Float64Array.from(difficulty, (d) => (random() < 0.01 ? Number.NaN : Math.min(1, Math.max(0, s - d + 0.1 * (random() - 0.5))))));
@@ -61,6 +68,13 @@ function time(run: () => unknown, repeats = 3): number {
   return median(times);
 }
 
+/** One timed run, no warm-up: for runs of many seconds, where warming up would double the wait for nothing. */
+function once(run: () => unknown): number {
+  const started = performance.now();
+  run();
+  return performance.now() - started;
+}
+
 const table = syntheticTable();
 const atm: SchemeSpec = { kind: 'weighted', aggregate: 'mean', metrics: METRICS };
 const brats: SchemeSpec = { kind: 'rank-then-aggregate', metrics: METRICS };
@@ -74,14 +88,36 @@ const naiveAtm = time(() => naiveBootstrap(atm, table, SAMPLES), 1);
 const bootBrats = time(() => rankUncertainty(brats, table, { samples: SAMPLES }));
 const naiveBrats = time(() => naiveBootstrap(brats, table, SAMPLES), 1);
 const ttr: SchemeSpec = { kind: 'test-then-rank', metrics: METRICS };
-const ttrTen = time(() => rankUncertainty(ttr, table, { samples: 10 }), 1);
+const fullTtr = time(() => phaseAnalysis(table, ttr, { samples: SAMPLES }));
+const bootTtr = time(() => rankUncertainty(ttr, table, { samples: SAMPLES }));
+const gatheredTen = time(() => rankUncertainty(ttr, table, { samples: 10, pairTests: 'gathered' }), 1);
 
 rows.push(['full analysis, ATM\u201922 weighted scheme (all figures, 1,000 samples)', ms(fullAtm), fullAtm <= 2000 ? 'met' : '**not met**']);
 rows.push(['full analysis, rank-then-aggregate scheme', ms(fullBrats), fullBrats <= 2000 ? 'met' : '**not met**']);
+rows.push(['full analysis, test-then-rank scheme', ms(fullTtr), fullTtr <= 2000 ? 'met' : '**not met**']);
 rows.push(['bootstrap only, weighted: prepared / naive', `${ms(bootAtm)} / ${ms(naiveAtm)}`, `${(naiveAtm / bootAtm).toFixed(1)}× faster`]);
 rows.push(['bootstrap only, rank-then-aggregate: prepared / naive', `${ms(bootBrats)} / ${ms(naiveBrats)}`, `${(naiveBrats / bootBrats).toFixed(1)}× faster`]);
-rows.push(['bootstrap of test-then-rank, 10 samples (× 100 for 1,000)', ms(ttrTen), `≈ ${Math.round((ttrTen * 100) / 1000)} s for 1,000`]);
+rows.push(['bootstrap only, test-then-rank: resampled / gathered (10 samples × 100)', `${ms(bootTtr)} / ${ms(gatheredTen * 100)}`, `${((gatheredTen * 100) / bootTtr).toFixed(1)}× faster`]);
 
-console.log(`ranking analysis: ${TEAMS} teams × ${CASES} cases × ${METRICS.length} metrics, ${SAMPLES} bootstrap samples (Node ${process.version})`);
+console.log(`ranking analysis: ${TEAMS} teams × ${CASES} cases × ${METRICS.length} metrics, ${SAMPLES} bootstrap samples (Node ${process.version}, load average ${loadavg()[0].toFixed(1)})`);
 console.log('| task | wall (median of 3) | note |\n|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+const GRID_CASES = 100;
+console.log(`\ntest-then-rank bootstrap: teams × ${GRID_CASES} cases × ${METRICS.length} metrics × ${SAMPLES} samples`);
+console.log('| teams | resampled (median of 3) | gathered (1 run) | speed-up | same result |\n|---|---|---|---|---|');
+for (const teams of [10, 25, 50]) {
+  const grid = syntheticTable(teams, GRID_CASES);
+  let fast: unknown;
+  let slow: unknown;
+  const resampled = time(() => (fast = rankUncertainty(ttr, grid, { samples: SAMPLES })));
+  const gathered = once(() => (slow = rankUncertainty(ttr, grid, { samples: SAMPLES, pairTests: 'gathered' })));
+  let same = 'yes';
+  try {
+    deepStrictEqual(fast, slow);
+  } catch {
+    same = '**NO**';
+  }
+  console.log(`| ${teams} | ${ms(resampled)} | ${ms(gathered)} | ${(gathered / resampled).toFixed(1)}× | ${same} |`);
+}
+console.log(`(load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')})`);

@@ -108,7 +108,7 @@ export function phaseAnalysis(table: MetricTable, scheme: SchemeSpec, options: P
   }
 
   const schemes = comparedSchemes(scheme).map(({ id, label, spec }) => {
-    const result = prepareScheme(spec, filled, pairwise)(everyCase);
+    const result = prepareScheme(spec, filled, { fullPairwise: pairwise })(everyCase);
     return { id, label, spec, scores: result.scores, ranks: result.ranks };
   });
   const kendall = schemes.map((x) => schemes.map((y) => finiteOrNull(kendallTauB(x.ranks, y.ranks))));

@@ -8,7 +8,7 @@
  */
 import { quantileType7 } from './quantile.ts';
 import { imputeWorst, type MetricTable } from './metric-table.ts';
-import { allCases, prepareScheme, type SchemeSpec } from './schemes.ts';
+import { allCases, prepareScheme, type PrepareOptions, type SchemeSpec } from './schemes.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export const MIN_ENTRIES = 2;
@@ -40,6 +40,8 @@ export interface RankUncertainty {
 export interface UncertaintyOptions {
   readonly samples?: number;
   readonly seed?: number;
+  /** How a test-then-rank scheme tests pairs on a sample (schemes.ts PrepareOptions; the same numbers either way). */
+  readonly pairTests?: PrepareOptions['pairTests'];
 }
 
 /** Whether a table is large enough for a rank interval to mean anything (≥ 2 entries, ≥ 5 cases). */
@@ -47,11 +49,24 @@ export function uncertaintyApplies(entries: number, cases: number): boolean {
   return entries >= MIN_ENTRIES && cases >= MIN_CASES;
 }
 
-export function rankUncertainty(spec: SchemeSpec, table: MetricTable, options: UncertaintyOptions = {}): RankUncertainty {
+/**
+ * The bootstrap in steps, for a caller that must not hold its thread for the whole run (the worker yields to its
+ * event loop between steps and logs progress): `step(k)` draws up to k more samples and says whether all are
+ * drawn; `result()` then gives what rankUncertainty gives. The same samples in the same order however it is cut.
+ */
+export interface UncertaintyRun {
+  readonly samples: number;
+  /** Samples drawn so far. */
+  readonly done: number;
+  step(count: number): boolean;
+  result(): RankUncertainty;
+}
+
+export function startRankUncertainty(spec: SchemeSpec, table: MetricTable, options: UncertaintyOptions = {}): UncertaintyRun {
   const samples = options.samples ?? 1000;
   const seed = options.seed ?? 1;
   const filled = imputeWorst(table, spec.metrics);
-  const score = prepareScheme(spec, filled);
+  const score = prepareScheme(spec, filled, { pairTests: options.pairTests });
   const m = table.entries.length;
   const n = table.cases.length;
   const full = score(allCases(n)).ranks;
@@ -59,28 +74,51 @@ export function rankUncertainty(spec: SchemeSpec, table: MetricTable, options: U
   const picks = new Int32Array(n);
   const sampleRanks = table.entries.map(() => new Float64Array(samples));
   const counts = table.entries.map(() => new Float64Array(m));
-  for (let s = 0; s < samples; s++) {
-    for (let i = 0; i < n; i++) picks[i] = Math.floor(random() * n);
-    score(picks).ranks.forEach((rank, e) => {
-      sampleRanks[e][s] = rank;
-      counts[e][rank - 1]++;
+  let done = 0;
+  const step = (count: number): boolean => {
+    const until = Math.min(samples, done + Math.max(0, count));
+    for (let s = done; s < until; s++) {
+      for (let i = 0; i < n; i++) picks[i] = Math.floor(random() * n);
+      score(picks).ranks.forEach((rank, e) => {
+        sampleRanks[e][s] = rank;
+        counts[e][rank - 1]++;
+      });
+    }
+    done = until;
+    return done === samples;
+  };
+  const result = (): RankUncertainty => {
+    if (done < samples) throw new Error(`the bootstrap has drawn ${done} of its ${samples} samples`);
+    const entries = table.entries.map((entry, e): EntryUncertainty => {
+      const [lo, hi] = quantileType7(sampleRanks[e], [0.025, 0.975]);
+      return {
+        entry,
+        rank: full[e],
+        interval: [lo, hi],
+        keepShare: counts[e][full[e] - 1] / samples,
+        rankFrequencies: Array.from(counts[e], (c) => c / samples),
+        imputed: filled.imputed[e],
+      };
     });
-  }
-  const entries = table.entries.map((entry, e): EntryUncertainty => {
-    const [lo, hi] = quantileType7(sampleRanks[e], [0.025, 0.975]);
-    return {
-      entry,
-      rank: full[e],
-      interval: [lo, hi],
-      keepShare: counts[e][full[e] - 1] / samples,
-      rankFrequencies: Array.from(counts[e], (c) => c / samples),
-      imputed: filled.imputed[e],
-    };
-  });
-  const topCandidates = entries.filter((x) => x.interval[0] <= 1).length;
-  const indistinguishableTop = topCandidates > 1 ? topCandidates : 0;
-  const note = indistinguishableTop
-    ? `The top ${indistinguishableTop} places are statistically indistinguishable: the 95 % rank intervals of ${indistinguishableTop} entries include first place (${samples} bootstrap samples of the ${n} cases).`
-    : null;
-  return { samples, seed, cases: n, entries, indistinguishableTop, note };
+    const topCandidates = entries.filter((x) => x.interval[0] <= 1).length;
+    const indistinguishableTop = topCandidates > 1 ? topCandidates : 0;
+    const note = indistinguishableTop
+      ? `The top ${indistinguishableTop} places are statistically indistinguishable: the 95 % rank intervals of ${indistinguishableTop} entries include first place (${samples} bootstrap samples of the ${n} cases).`
+      : null;
+    return { samples, seed, cases: n, entries, indistinguishableTop, note };
+  };
+  return {
+    samples,
+    get done() {
+      return done;
+    },
+    step,
+    result,
+  };
+}
+
+export function rankUncertainty(spec: SchemeSpec, table: MetricTable, options: UncertaintyOptions = {}): RankUncertainty {
+  const run = startRankUncertainty(spec, table, options);
+  run.step(run.samples);
+  return run.result();
 }

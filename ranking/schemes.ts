@@ -20,6 +20,7 @@ import { median } from './quantile.ts';
 import { imputeWorst, type Direction, type FilledTable, type MetricTable } from './metric-table.ts';
 import { SIGNIFICANCE_LEVEL } from './analysis.ts';
 import { wilcoxonSignedRankBothWays } from './wilcoxon.ts';
+import { caseCounts, pairDifferences, winsOnCounts } from './resampled-signed-rank.ts';
 
 export type SchemeKind = 'aggregate-then-rank' | 'rank-then-aggregate' | 'test-then-rank' | 'mean-rank' | 'weighted';
 export type Aggregation = 'mean' | 'median';
@@ -117,12 +118,17 @@ export function pairwiseBetterP(samples: readonly Float64Array[], direction: Dir
   return p;
 }
 
+/** The share of the m − 1 others that `wins` of them are (0 alone). */
+function shareOf(wins: number, m: number): number {
+  return m > 1 ? wins / (m - 1) : 0;
+}
+
 /** The share of the others each entry beats at unadjusted p ≤ 0.05, from pairwiseBetterP's matrix. */
 export function shareBeatenFrom(p: Float64Array, m: number): number[] {
   return Array.from({ length: m }, (_, a) => {
     let wins = 0;
     for (let b = 0; b < m; b++) if (b !== a && p[a * m + b] <= SIGNIFICANCE_LEVEL) wins++;
-    return m > 1 ? wins / (m - 1) : 0;
+    return shareOf(wins, m);
   });
 }
 
@@ -141,17 +147,30 @@ function isEveryCase(picks: Int32Array, n: number): boolean {
  * A scheme prepared on a filled table: `scoreFor(picks)` gives the result on the cases `picks` (repeats allowed),
  * the fast path of the bootstrap (per-case ranks and imputation done once).
  */
-export function prepareScheme(
-  spec: SchemeSpec,
-  table: FilledTable,
+export interface PrepareOptions {
   /** test-then-rank on every case: the metrics' pairwiseBetterP matrices, when the caller has them already. */
-  fullPairwise?: Readonly<Record<string, Float64Array>>,
-): (picks: Int32Array) => Omit<SchemeResult, 'entries' | 'imputed'> {
+  readonly fullPairwise?: Readonly<Record<string, Float64Array>>;
+  /**
+   * test-then-rank on a sample: 'resampled' (default) tests every pair from its differences sorted once and the
+   * sample's case counts (resampled-signed-rank.ts); 'gathered' gathers the sample's values and ranks every pair
+   * afresh, as Carina did before: the same p-values bit for bit, ~N× slower, kept as the reference that
+   * test/ranking/resampled-signed-rank.test.ts and bench:ranking compare with.
+   */
+  readonly pairTests?: 'resampled' | 'gathered';
+}
+
+export function prepareScheme(spec: SchemeSpec, table: FilledTable, options: PrepareOptions = {}): (picks: Int32Array) => Omit<SchemeResult, 'entries' | 'imputed'> {
+  const { fullPairwise, pairTests = 'resampled' } = options;
   if (spec.metrics.length === 0) throw new Error('a ranking scheme needs at least one metric');
   const kind = spec.kind;
   const aggregate: Aggregation = kind === 'mean-rank' ? 'mean' : (spec.aggregate ?? 'mean');
   const m = table.entries.length;
   const caseRanks = kind === 'rank-then-aggregate' ? spec.metrics.map((metric) => perCaseRanks(table.metrics[metric.name], metric.direction)) : [];
+  // test-then-rank: each metric's pair differences sorted once; a sample only counts its drawn cases
+  const resampled = kind === 'test-then-rank' && pairTests === 'resampled';
+  const differences = resampled ? spec.metrics.map((metric) => pairDifferences(table.metrics[metric.name])) : [];
+  const counts = new Int32Array(table.cases.length);
+  const wins = new Float64Array(m);
   let scratch = new Float64Array(0);
   const summarise = (row: Float64Array, picks: Int32Array): number => {
     if (aggregate === 'mean') return meanOver(row, picks);
@@ -159,6 +178,7 @@ export function prepareScheme(
     return median(gather(row, picks, scratch));
   };
   return (picks) => {
+    if (resampled) caseCounts(picks, counts);
     const metricScores: Record<string, number[]> = {};
     const metricRanks: Record<string, number[]> = {};
     spec.metrics.forEach((metric, k) => {
@@ -167,7 +187,9 @@ export function prepareScheme(
       if (kind === 'rank-then-aggregate') scores = caseRanks[k].map((row) => meanOver(row, picks));
       else if (kind === 'test-then-rank') {
         const known = fullPairwise?.[metric.name];
-        scores = known && isEveryCase(picks, table.cases.length) ? shareBeatenFrom(known, m) : shareBeaten(rows.map((row) => gather(row, picks, new Float64Array(picks.length))), metric.direction);
+        if (known && isEveryCase(picks, table.cases.length)) scores = shareBeatenFrom(known, m);
+        else if (resampled) scores = Array.from(winsOnCounts(differences[k], counts, metric.direction, SIGNIFICANCE_LEVEL, wins), (w) => shareOf(w, m));
+        else scores = shareBeaten(rows.map((row) => gather(row, picks, new Float64Array(picks.length))), metric.direction);
       }
       else scores = rows.map((row) => summarise(row, picks));
       metricScores[metric.name] = scores;

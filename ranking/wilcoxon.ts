@@ -57,13 +57,29 @@ function signedRank(x: ArrayLike<number>, y: ArrayLike<number>): { statistic: nu
     tieTerm += t * t * t - t;
     rank += t;
   }
-  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
-  return { statistic, n, sigma };
+  return { statistic, n, sigma: signedRankSigma(n, tieTerm) };
+}
+
+/** σ of V under the null with n non-zero differences and tie term Σ(t³ − t) over the tie groups of |d|. */
+export function signedRankSigma(n: number, tieTerm: number): number {
+  return Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+}
+
+function upperZ(statistic: number, n: number, sigma: number): number {
+  return (statistic - (n * (n + 1)) / 4 - 0.5) / sigma;
 }
 
 function upperP(statistic: number, n: number, sigma: number): { z: number; p: number } {
-  const z = (statistic - (n * (n + 1)) / 4 - 0.5) / sigma;
+  const z = upperZ(statistic, n, sigma);
   return { z, p: n === 0 || sigma === 0 ? Number.NaN : normalUpperTail(z) };
+}
+
+/**
+ * P(Z > z) of V with n non-zero differences and σ, as wilcoxonSignedRankGreater gives it (the same arithmetic, so
+ * the same bits): for callers that compute V, n and σ their own way (resampled-signed-rank.ts).
+ */
+export function signedRankUpperP(statistic: number, n: number, sigma: number): number {
+  return n === 0 || sigma === 0 ? Number.NaN : normalUpperTail(upperZ(statistic, n, sigma));
 }
 
 export function wilcoxonSignedRankGreater(x: ArrayLike<number>, y: ArrayLike<number>): SignedRankResult {

@@ -1,16 +1,18 @@
 /**
  * Computes and caches a phase's rank uncertainty (run by the worker's `rank-uncertainty` job, never on a
  * request): the leaderboard's ranked entries, their published per-case scores, the phase's scheme
- * (schemeSpecOf: old and new schemes alike) and ranking/rank-uncertainty.ts with 1,000 samples and seed 1.
+ * (schemeSpecOf: old and new schemes alike) and ranking/rank-uncertainty.ts with 1,000 samples and seed 1, in
+ * steps that leave the worker's event loop free and log progress past a budget (uncertainty-steps.ts).
  * Phases under 2 entries or 5 cases store a null result.
  */
-import { rankUncertainty, uncertaintyApplies } from '../../ranking/rank-uncertainty.ts';
+import { startRankUncertainty, uncertaintyApplies } from '../../ranking/rank-uncertainty.ts';
 import type { Pool } from '../db/pool.ts';
 import { schemeSpecOf } from '../challenges/ranking-scheme.ts';
 import type { PhaseRow } from '../challenges/rows.ts';
 import { metricTableOf } from './case-table.ts';
 import { phaseLeaderboard } from './leaderboard.ts';
 import { caseMetricsOf } from './store.ts';
+import { runInSteps } from './uncertainty-steps.ts';
 import { storeUncertainty, type StoredUncertainty } from './uncertainty-store.ts';
 
 export const UNCERTAINTY_SAMPLES = 1000;
@@ -28,7 +30,8 @@ export async function computePhaseUncertainty(db: Pool, phase: PhaseRow): Promis
   );
   let result: StoredUncertainty | null = null;
   if (spec.metrics.length > 0 && uncertaintyApplies(ids.length, table.cases.length)) {
-    const u = rankUncertainty(spec, table, { samples: UNCERTAINTY_SAMPLES, seed: UNCERTAINTY_SEED });
+    const run = startRankUncertainty(spec, table, { samples: UNCERTAINTY_SAMPLES, seed: UNCERTAINTY_SEED });
+    const u = await runInSteps(run, { phaseId: phase.id, entries: ids.length, cases: table.cases.length, scheme: spec.kind, metrics: spec.metrics.length });
     result = {
       samples: u.samples,
       seed: u.seed,
