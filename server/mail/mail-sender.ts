@@ -134,6 +134,11 @@ class OutboxSender implements MailSender {
   private async listen(): Promise<void> {
     if (this.listener || this.stopped) return;
     const client = await this.db.connect();
+    if (this.stopped) {
+      // stopped while waiting for the connection (stop() waits only so long): keeping it would hold the pool's end
+      client.release(true);
+      return;
+    }
     const lost = () => {
       if (this.listener === client) this.dropListener();
     };

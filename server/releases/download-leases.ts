@@ -60,15 +60,24 @@ export class DownloadLeases {
     }
   }
 
-  /** Renews every lease this process holds. */
-  async renew(): Promise<void> {
-    if (this.held.size === 0) return;
+  /**
+   * Renews every lease this process holds; returns (and logs) those found gone while still held. A lease released
+   * while the renewal was on its way is not one of them: its transfer ended, its row went with it.
+   */
+  async renew(): Promise<string[]> {
+    if (this.held.size === 0) return [];
     const ids = [...this.held];
-    const renewed = await this.db.query('update download_leases set expires_at = now() + make_interval(secs => $2::float8) where lease_id = any($1::uuid[])', [ids, this.options.expiryS]);
-    if ((renewed.rowCount ?? 0) < ids.length) {
+    const renewed = await this.db.query<{ lease_id: string }>(
+      'update download_leases set expires_at = now() + make_interval(secs => $2::float8) where lease_id = any($1::uuid[]) returning lease_id',
+      [ids, this.options.expiryS],
+    );
+    const found = new Set(renewed.rows.map((row) => row.lease_id));
+    const lapsed = ids.filter((id) => !found.has(id) && this.held.has(id));
+    if (lapsed.length > 0) {
       // a heartbeat came too late (the process stalled past the expiry) and another server purged the lease
-      logEvent('warn', 'download leases lapsed before they were renewed', { held: ids.length, renewed: renewed.rowCount });
+      logEvent('warn', 'download leases lapsed before they were renewed', { held: ids.length, lapsed: lapsed.length });
     }
+    return lapsed;
   }
 
   private startHeartbeat(): void {

@@ -6,7 +6,8 @@
  * - a permanent refusal (550) is retried up to MAIL_MAX_ATTEMPTS, then the row is marked failed (body dropped) and
  *   /metrics counts it;
  * - a mail whose time is over before any attempt is given up unsent;
- * - two senders (as two server processes, each with its own pool) never deliver one mail twice.
+ * - two senders (as two server processes, each with its own pool) never deliver one mail twice;
+ * - a sender stopped while it waits for its LISTEN connection releases it when it comes (the pool can end).
  */
 import assert from 'node:assert/strict';
 import { runHousekeeping } from '../../server/auth/housekeeping.ts';
@@ -110,6 +111,31 @@ describe('mail outbox: queued first, delivered with retries', function () {
       await other.stop();
       await otherPool.end();
     }
+  });
+});
+
+describe('mail sender: stopping', function () {
+  this.timeout(30_000);
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('mail_stop');
+  });
+  after(async function () {
+    await t?.close(this.currentTest?.state === 'failed');
+  });
+
+  it('stopped while it waits for a connection: it does not keep it once it comes, so the pool can end', async () => {
+    const pool = createPool(t.database.url, 1);
+    const held = await pool.connect(); // the pool's only connection: the sender's LISTEN waits for it
+    const sender = startMailSender({ config: t.deps.config, db: pool });
+    await sender.stop(); // gives up waiting for the round after its 5 s
+    held.release();
+    let ended = false;
+    const ending = pool.end().then(() => (ended = true));
+    await waitFor('the pool to end', async () => ended, 5_000, 20).catch(() => undefined);
+    assert.ok(ended, 'the pool never ended: the stopped sender took the connection for its LISTEN and kept it');
+    assert.equal(pool.totalCount, 0);
+    await ending;
   });
 });
 

@@ -3,7 +3,8 @@
  * DOWNLOADS_PER_TEAM whichever server carries them (its second download on the other server gets 429 while another
  * team is unaffected; a burst of takes gets exactly the limit), the per-minute limit counts the requests of both servers, and the slot of a server that is
  * killed mid-transfer (SIGKILL: no cleanup) frees itself once its lease lapses (DOWNLOAD_LEASE_EXPIRY_S), having
- * been renewed as long as the server lived.
+ * been renewed as long as the server lived. A renewal reports as lapsed only leases still held, not one whose
+ * transfer ended (and whose row went) while the renewal was on its way.
  */
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPool } from '../../server/db/pool.ts';
 import { DownloadLeases } from '../../server/releases/download-leases.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
 import { apiToken, rawGet } from '../helpers/release-fixtures.ts';
@@ -118,6 +120,29 @@ describe('release download throttling over two server processes', function () {
       assert.ok(other.taken);
       await Promise.all([...taken.map((l) => l.server.release(l.leaseId)), servers[1].release(other.leaseId)]);
       assert.equal((await a.db.query(`select count(*)::int as n from download_leases where team_key in ($1, $2)`, [key, `team:other-${burst}`])).rows[0].n, 0);
+    }
+  });
+
+  it('a renewal reports the leases purged while held, not one whose transfer ended while the renewal was on its way', async () => {
+    const pool = createPool(a.database.url, 1);
+    const leases = new DownloadLeases(pool, { limit: 3, expiryS: 60 });
+    try {
+      const [kept, ended, purged] = [await leases.take('team:renewal'), await leases.take('team:renewal'), await leases.take('team:renewal')];
+      if (!kept.taken || !ended.taken || !purged.taken) assert.fail('three slots of three');
+      // another server purged one (as when this process stalled past the expiry)
+      await a.db.query('delete from download_leases where lease_id = $1', [purged.leaseId]);
+      // the renewal waits for the pool's one connection; meanwhile a transfer ends, and its row goes before the renewal runs
+      const blocker = await pool.connect();
+      const renewing = leases.renew();
+      const releasing = leases.release(ended.leaseId);
+      await a.db.query('delete from download_leases where lease_id = $1', [ended.leaseId]);
+      blocker.release();
+      assert.deepEqual(await renewing, [purged.leaseId]);
+      await releasing;
+      await leases.release(kept.leaseId);
+      await leases.release(purged.leaseId);
+    } finally {
+      await pool.end();
     }
   });
 
