@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
 import { HOUSEKEEPING_MS, startHousekeeping } from './auth/housekeeping.ts';
-import { startMailSender } from './mail/mail-sender.ts';
+import { startOwnMailSender } from './mail/mail-sender.ts';
 import { startNotifier } from './mail/notifications.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
@@ -104,7 +104,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     spawnWorker(0);
   }
   // this process's mail sender: delivers the outbox (SMTP_URL or .eml files), retrying while SMTP is away
-  const mailSender = options.withServer !== false ? startMailSender(runtime) : undefined;
+  const mailSender = options.withServer !== false ? startOwnMailSender(config, runtime.databaseUrl) : undefined;
   if (options.onStart && options.withServer !== false) {
     await options.onStart(runtime).catch((error) => logEvent('warn', 'start hook failed; continuing without it', { reason: (error as Error).message }));
   }

@@ -12,7 +12,7 @@
  */
 import { logEvent } from '../../evaluator/index.ts';
 import type { Config } from '../config.ts';
-import type { Pool, PoolClient } from '../db/pool.ts';
+import { createPool, type Pool, type PoolClient } from '../db/pool.ts';
 import { createMailTransport, describeMailError, type MailTransport } from './mail-transport.ts';
 import { claimNextMail, failOverdueMails, markMailFailed, markMailRetry, markMailSent, msUntilNextMail, type ClaimedMail } from './outbox-store.ts';
 
@@ -168,4 +168,24 @@ export function startMailSender(deps: { readonly config: Config; readonly db: Po
   const sender = new OutboxSender(deps.config, deps.db, options.transport ?? createMailTransport(deps.config), options.pollMs ?? MAIL_POLL_MS);
   sender.wake();
   return sender;
+}
+
+/** Connections of a process's own sender: one that LISTENs, one for the outbox's statements. */
+const SENDER_CONNECTIONS = 2;
+
+/**
+ * Starts the sender of a server process on connections of its own, apart from the pool that serves requests: a
+ * burst of mail never takes a request's connection, and its LISTEN connection is not one the pool could lend.
+ * Stopping it closes them.
+ */
+export function startOwnMailSender(config: Config, databaseUrl: string, options: MailSenderOptions = {}): MailSender {
+  const pool = createPool(databaseUrl, SENDER_CONNECTIONS);
+  const sender = startMailSender({ config, db: pool }, options);
+  return {
+    wake: () => sender.wake(),
+    async stop() {
+      await sender.stop();
+      await pool.end();
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { applyServerTimeouts } from '../../server/http/server-timeouts.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/db/pool.ts';
 import { startJobQueue } from '../../server/jobs/job-queue.ts';
-import { startMailSender, type MailSender } from '../../server/mail/mail-sender.ts';
+import { startOwnMailSender, type MailSender } from '../../server/mail/mail-sender.ts';
 import { queueOptions } from '../../server/runtime.ts';
 import { createStorage } from '../../server/storage/create-storage.ts';
 import { checkReply } from './contract-check.ts';
@@ -162,7 +162,7 @@ export async function createTestApp(label: string, env: Record<string, string> =
   const deps: AppDeps = { config, db: pool, storage, queue };
   // one sender per database here: a second server's would write .eml files into its own data folder, where the
   // first app's helpers do not look (with SMTP both would deliver, each mail once)
-  const mailSender = shared ? undefined : startMailSender(deps);
+  const mailSender = shared ? undefined : startOwnMailSender(config, database.url);
   const server: Server = await new Promise((resolve) => {
     const s = applyServerTimeouts(createApp(deps).listen(0, '127.0.0.1', () => resolve(s)));
   });
