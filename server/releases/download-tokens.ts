@@ -21,14 +21,29 @@ export async function issueDownloadTokens(db: Queryable, userId: number, fileIds
   return tokens;
 }
 
-/** Spends a token: the file and user it names, or undefined when it is unknown, spent or expired. */
-export async function spendDownloadToken(db: Queryable, token: string): Promise<{ fileId: number; userId: number } | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The file and user a live token names, without spending it, or undefined when it is unknown, spent or expired: the
+ * route decides access and takes a download slot first, so a refusal (429 when the team's slots are taken) leaves
+ * the link usable.
+ */
+export async function findDownloadToken(db: Queryable, token: string): Promise<{ fileId: number; userId: number } | undefined> {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
   const result = await db.query<{ file_id: number; user_id: number }>(
-    `update release_download_tokens set used_at = now()
-      where token_sha256 = $1 and used_at is null and expires_at > now() returning file_id, user_id`,
+    'select file_id, user_id from release_download_tokens where token_sha256 = $1 and used_at is null and expires_at > now()',
     [digest(token)],
   );
   const row = result.rows[0];
   return row ? { fileId: row.file_id, userId: row.user_id } : undefined;
+}
+
+/** Spends a token, once: true for the one request that spent it, false when it is unknown, spent or expired. */
+export async function spendDownloadToken(db: Queryable, token: string): Promise<boolean> {
+  if (!TOKEN_SHAPE.test(token)) return false;
+  const result = await db.query(
+    'update release_download_tokens set used_at = now() where token_sha256 = $1 and used_at is null and expires_at > now()',
+    [digest(token)],
+  );
+  return result.rowCount === 1;
 }

@@ -17,7 +17,7 @@ import { idParam } from '../challenges/params.ts';
 import type { ChallengeRow } from '../challenges/rows.ts';
 import { AppError } from '../errors.ts';
 import { accessLog, accessLogCsv, recordAccess } from './access-log.ts';
-import { issueDownloadTokens, spendDownloadToken } from './download-tokens.ts';
+import { issueDownloadTokens, findDownloadToken, spendDownloadToken } from './download-tokens.ts';
 import { DownloadThrottle } from './download-throttle.ts';
 import { protectedContent } from './protected-content.ts';
 import { decideReleaseAccess, requireReleaseAccess, type ReleaseAccessDecision } from './release-access.ts';
@@ -172,10 +172,12 @@ export function releasesRouter(deps: AppDeps): Router {
     return decision;
   };
   const throttleKey = (decision: ReleaseAccessDecision, user: UserRow) => (decision.team ? `team:${decision.team.id}` : `user:${user.id}`);
-  const sendFile = async (req: Request, res: Response, loaded: Loaded, user: UserRow, file: ReleaseFileRow) => {
+  /** Sends one file (or redirects to it) under the team's download slot; `beforeSend` runs once the slot is taken. */
+  const sendFile = async (req: Request, res: Response, loaded: Loaded, user: UserRow, file: ReleaseFileRow, beforeSend?: () => Promise<void>) => {
     const decision = await requireFilesAccess(loaded, user, [file]);
     const free = await throttle.acquire(throttleKey(decision, user), res);
     try {
+      await beforeSend?.();
       const sent = { name: file.name, sha256: file.sha256, size: file.size_bytes };
       const record = (transfer: Transfer) =>
         recordAccess(deps.db, {
@@ -209,13 +211,19 @@ export function releasesRouter(deps: AppDeps): Router {
   router.get('/api/releases/:id/files/:fileId', fileDownload);
   router.head('/api/releases/:id/files/:fileId', fileDownload); // the size and ETag, as download tools ask first
   router.get('/api/downloads/:token', async (req: Request, res: Response) => {
-    const spent = await spendDownloadToken(deps.db, String(req.params.token));
-    if (!spent) throw new AppError('NOT_FOUND', 'this download link is unknown, used already or expired: ask for a new urls.txt');
-    const file = (await deps.db.query<ReleaseFileRow>('select * from release_files where id = $1', [spent.fileId])).rows[0];
-    const user = await findUserById(deps.db, spent.userId);
+    const token = String(req.params.token);
+    const unknown = () => new AppError('NOT_FOUND', 'this download link is unknown, used already or expired: ask for a new urls.txt');
+    const named = await findDownloadToken(deps.db, token);
+    if (!named) throw unknown();
+    const file = (await deps.db.query<ReleaseFileRow>('select * from release_files where id = $1', [named.fileId])).rows[0];
+    const user = await findUserById(deps.db, named.userId);
     if (!file || !user) throw new AppError('NOT_FOUND', 'this download link names a file that was removed');
     const release = await releaseById(deps.db, file.release_id);
-    await sendFile(req, res, { release, challenge: await challengeById(deps.db, release.challenge_id) }, user, file);
+    // spent only once access is decided and a slot is taken (a 429 leaves the link usable); two requests racing
+    // for it: one sends, the other gets 404
+    await sendFile(req, res, { release, challenge: await challengeById(deps.db, release.challenge_id) }, user, file, async () => {
+      if (!(await spendDownloadToken(deps.db, token))) throw unknown();
+    });
   });
   router.get('/api/releases/:id/archive.zip', async (req: Request, res: Response) => {
     const loaded = await load(req);

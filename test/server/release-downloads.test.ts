@@ -276,3 +276,33 @@ describe('release download throttling', function () {
     assert.ok(Number(limited.headers.get('retry-after')) > 1);
   });
 });
+
+describe('single-use URLs under the download throttle', function () {
+  this.timeout(60_000);
+  let s: ReleaseSetup;
+  before(async () => {
+    s = await appWithRelease('release-token-throttle', { DOWNLOADS_PER_TEAM: '1' }, { 'large.bin': 8 * 1024 * 1024 });
+  });
+  after(() => s?.t.close());
+
+  it('a link refused with 429 (the team\'s slot taken) is not spent: it works once the slot is free, then never again', async () => {
+    const [file] = s.files;
+    const listed = await rawGet(s.t, `/api/releases/${s.releaseId}/urls.txt`, s.token);
+    const link = new URL(/^(http\S+)/m.exec(listed.bytes.toString('utf8'))![1]).pathname;
+    // a transfer left unread keeps the team's only slot
+    const controller = new AbortController();
+    const holding = await fetch(s.t.baseUrl + `/api/releases/${s.releaseId}/files/${file.id}`, { headers: { authorization: `Bearer ${s.token}` }, signal: controller.signal });
+    assert.equal(holding.status, 200);
+    const refused = await rawGet(s.t, link);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, 'RATE_LIMITED');
+    controller.abort();
+    await holding.body?.cancel().catch(() => undefined);
+    await waitFor('the cut transfer in the access log', async () =>
+      (await s.t.db.query('select 1 from release_access_log where file_id = $1 and range is null', [file.id])).rowCount, 10_000);
+    const served = await rawGet(s.t, link);
+    assert.equal(served.status, 200);
+    assert.equal(sha256Of(served.bytes), sha256Of(file.bytes));
+    assert.equal((await rawGet(s.t, link)).status, 404);
+  });
+});
