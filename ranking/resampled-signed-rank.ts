@@ -183,6 +183,8 @@ export function pairwiseBetterPOnCounts(differences: PairDifferences, counts: In
  * accurate to ~1e-14 relative). Only 0 < z < 2 computes the tail, exactly as signedRankUpperP does.
  */
 export function winsOnCounts(differences: PairDifferences, counts: Int32Array, direction: Direction, level: number, wins: Float64Array): Float64Array {
+  // the z ≤ 0 shortcut holds for levels below ½ only (a one-sided test at ½ or more is not a test)
+  if (!(level > 0 && level < 0.5)) throw new RangeError(`a significance level in (0, 0.5) is needed, not ${level}`);
   checkCounts(differences, counts);
   const m = differences.entries;
   const sure = level >= 0.025 ? 2 : Infinity;

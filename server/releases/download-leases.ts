@@ -93,3 +93,8 @@ export class DownloadLeases {
     this.heartbeat = undefined;
   }
 }
+
+/** Deletes every lapsed lease (a crashed server's), including those of teams that never download again. */
+export async function purgeLapsedLeases(db: Pick<Pool, 'query'>): Promise<number> {
+  return (await db.query('delete from download_leases where expires_at < now()')).rowCount ?? 0;
+}

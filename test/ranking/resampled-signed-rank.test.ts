@@ -114,6 +114,9 @@ describe('Wilcoxon signed rank from case counts', () => {
     assert.deepEqual(wins('higher', 0.01), [2, 0, 0]); // a level under 0.025: the tail, 0.0071
     assert.deepEqual(wins('higher', 0.005), [0, 0, 0]);
     assert.deepEqual(wins('lower', 0.05), [0, 1, 1]); // lower is better: Y and Z beat X; Y and Z tie on every case
+    // the z ≤ 0 shortcut needs a level under ½
+    assert.throws(() => wins('higher', 0.5), RangeError);
+    assert.throws(() => wins('higher', 0), RangeError);
   });
 
   it('wins equal the significant p-values of the gathered sample, at 0.05 (z ≥ 2 decided without the tail) and 0.01', () => {

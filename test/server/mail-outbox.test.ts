@@ -85,14 +85,10 @@ describe('mail outbox: queued first, delivered with retries', function () {
   it('two senders (two processes) never deliver the same mail twice', async () => {
     smtp ??= await startTestSmtp({ port }); // up since the test above, or now when this test runs alone
     const otherPool = createPool(t.database.url, 4);
-    // the second sender's own transport, counting what it delivers (the test app's sender is the first)
-    const transport = createMailTransport(t.deps.config);
-    let deliveredByOther = 0;
-    const counting = { ...transport, deliver: async (mail: Parameters<typeof transport.deliver>[0]) => {
-      await transport.deliver(mail);
-      deliveredByOther += 1;
-    } };
-    const other = startMailSender({ config: t.deps.config, db: otherPool }, { transport: counting });
+    // the second sender, with its own pool and transport (the test app's sender is the first); which of them
+    // delivers a given mail is up to the race, so only the received messages are checked (without `skip locked`
+    // some arrive twice)
+    const other = startMailSender({ config: t.deps.config, db: otherPool }, { transport: createMailTransport(t.deps.config) });
     try {
       await inTransaction(t.db, async (client) => {
         for (let n = 0; n < 40; n++) await queueMail(client, { kind: 'test', to: 'race@example.org', subject: `race ${n}`, text: `mail ${n}` });
@@ -106,7 +102,6 @@ describe('mail outbox: queued first, delivered with retries', function () {
       assert.equal(new Set(subjects).size, 40, 'each one once');
       const attempts = (await t.db.query(`select distinct attempts from mail_outbox where recipient = 'race@example.org'`)).rows;
       assert.deepEqual(attempts, [{ attempts: 1 }], 'each claimed once');
-      assert.ok(deliveredByOther > 0 && deliveredByOther < 40, `both senders took part (the second sent ${deliveredByOther})`);
     } finally {
       await other.stop();
       await otherPool.end();

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runHousekeeping } from '../../server/auth/housekeeping.ts';
 import { createPool } from '../../server/db/pool.ts';
 import { DownloadLeases } from '../../server/releases/download-leases.ts';
 import { waitFor } from '../helpers/platform-rows.ts';
@@ -162,6 +163,20 @@ describe('release download throttling over two server processes', function () {
     }
     // another team still has its own minute
     assert.equal((await rawGet(b, path, (await team()).token, { range: 'bytes=0-9' })).status, 206);
+  });
+
+  it("housekeeping deletes lapsed leases of teams that never download again, and leaves live ones", async () => {
+    const [quiet, busy] = ['team:990001', 'team:990002'];
+    await a.db.query(
+      `insert into download_leases (lease_id, team_key, server_instance, expires_at)
+       values (gen_random_uuid(), $1, 'gone:1:x', now() - interval '1 minute'), (gen_random_uuid(), $2, 'alive:1:x', now() + interval '1 minute')`,
+      [quiet, busy],
+    );
+    const purged = await runHousekeeping(a.deps);
+    assert.ok(purged.downloadLeases >= 1);
+    const left = (await a.db.query<{ team_key: string }>('select team_key from download_leases where team_key = any($1)', [[quiet, busy]])).rows;
+    assert.deepEqual(left.map((r) => r.team_key), [busy]);
+    await a.db.query('delete from download_leases where team_key = $1', [busy]);
   });
 
   it("renews a running transfer's lease, and frees the slot of a killed server once the lease lapses", async () => {
