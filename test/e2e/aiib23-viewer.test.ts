@@ -146,8 +146,12 @@ describe('browser client: the 3D viewer on an AIIB23 phase @slow', function () {
     for (const name of ['IoU', 'DLR', 'DBR', 'AIIB_Precision', 'Leakage']) assert.equal(await page.locator(`[data-metric="${name}"]`).count(), 1, name);
     assert.equal(await page.locator('[data-metric="TD"]').count(), 0);
 
-    await page.waitForTimeout(300); // let SwiftShader finish the frame the ready flag announced
-    const colours = await classifyColours(page, await area.screenshot(), COLOURS);
+    // SwiftShader may still be drawing the frame the ready flag announced: look again until both colours are there
+    let colours = await classifyColours(page, await area.screenshot(), COLOURS);
+    for (let i = 0; i < 50 && !(colours.detected.count > 1000 && colours.missed.count > 100); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      colours = await classifyColours(page, await area.screenshot(), COLOURS);
+    }
     assert.ok(colours.detected.count > 1000, `detected green on the canvas: ${colours.detected.count} pixels`);
     assert.ok(colours.missed.count > 100, `missed red on the canvas: ${colours.missed.count} pixels`);
     await browser.screenshot('01-viewer');
@@ -170,7 +174,6 @@ describe('browser client: the 3D viewer on an AIIB23 phase @slow', function () {
   it('the organiser compares both teams and the gold standard: the picked AIIB23 segment in each view', async () => {
     await openSignedIn(page, t.baseUrl, ORGANISER, `#/compare?evaluations=${ours.evaluationId},${rival.evaluationId}&case=${caseId}`);
     await page.locator('[data-testid="render-area"][data-ready="true"]').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(300);
     const area = page.getByTestId('render-area');
     const box = (await area.boundingBox())!;
     assert.deepEqual(await page.locator('.viewport-labels span').allTextContents(), [
@@ -179,7 +182,13 @@ describe('browser client: the 3D viewer on an AIIB23 phase @slow', function () {
       `Whole tree (submission ${rival.submissionId})`,
     ]);
     const third = (n: number) => ({ x: box.x + (n * box.width) / 3, y: box.y, width: box.width / 3, height: box.height });
-    const views = await Promise.all([0, 1, 2].map(async (n) => classifyColours(page, await page.screenshot({ clip: third(n) }), COLOURS)));
+    // each view is drawn in turn after the ready flag: look again until the second one shows its red segment
+    const look = () => Promise.all([0, 1, 2].map(async (n) => classifyColours(page, await page.screenshot({ clip: third(n) }), COLOURS)));
+    let views = await look();
+    for (let i = 0; i < 50 && !(views[1].missed.count > 100 && views[2].detected.count > 1000); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      views = await look();
+    }
     assert.equal(views[0].detected.count + views[0].missed.count, 0, 'the gold standard alone is not coloured by a result');
     assert.ok(views[1].missed.count > 100, `Spur lab's missed segment is red: ${views[1].missed.count} pixels`);
     assert.ok(views[2].detected.count > 1000 && views[2].missed.count < views[1].missed.count / 10, `the whole tree is green: ${JSON.stringify(views[2])}`);
