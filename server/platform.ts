@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { logEvent } from '../evaluator/index.ts';
 import { createApp } from './app.ts';
-import { HOUSEKEEPING_MS, startHousekeeping } from './auth/housekeeping.ts';
+import { HOUSEKEEPING_MS, startHousekeeping } from './housekeeping.ts';
 import { startOwnMailSender } from './mail/mail-sender.ts';
 import { startNotifier } from './mail/notifications.ts';
 import type { AppDeps } from './app-deps.ts';

@@ -11,7 +11,7 @@
  * - housekeeping purges expired sessions, links and counters.
  */
 import assert from 'node:assert/strict';
-import { runHousekeeping } from '../../server/auth/housekeeping.ts';
+import { runHousekeeping } from '../../server/housekeeping.ts';
 import { ensureConfiguredOrganiser } from '../../server/auth/organiser-bootstrap.ts';
 import { startTestSmtp, tokenIn, waitForOutboxMail, type TestSmtp } from '../helpers/mail.ts';
 import { createTestApp, type Agent, type TestApp } from '../helpers/test-app.ts';

@@ -10,7 +10,7 @@
  * - a sender stopped while it waits for its LISTEN connection releases it when it comes (the pool can end).
  */
 import assert from 'node:assert/strict';
-import { runHousekeeping } from '../../server/auth/housekeeping.ts';
+import { runHousekeeping } from '../../server/housekeeping.ts';
 import { freePort } from '../../server/db/embedded-postgres.ts';
 import { createPool, inTransaction } from '../../server/db/pool.ts';
 import { retryDelayMs, startMailSender } from '../../server/mail/mail-sender.ts';

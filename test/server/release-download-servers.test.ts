@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runHousekeeping } from '../../server/auth/housekeeping.ts';
+import { runHousekeeping } from '../../server/housekeeping.ts';
 import { createPool } from '../../server/db/pool.ts';
 import { DownloadLeases } from '../../server/releases/download-leases.ts';
 import { waitFor } from '../helpers/platform-rows.ts';

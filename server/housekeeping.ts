@@ -1,15 +1,15 @@
 /**
- * Housekeeping of the account tables: expired sessions, used or expired verification and reset links, expired
+ * The platform's housekeeping (a file above the folders whose tables it trims). Account tables: expired sessions, used or expired verification and reset links, expired
  * co-organiser invitations and spent throttling counters are deleted at start and then every hour; so are the mail
  * outbox's rows sent more than SENT_MAIL_DAYS ago (their body is gone already) and given up more than
  * FAILED_MAIL_DAYS ago, and download slot leases that lapsed (a crashed server's; a team's next download also
  * clears its own).
  */
-import { logEvent } from '../../evaluator/index.ts';
-import type { AppDeps } from '../app-deps.ts';
-import { purgeOldMails } from '../mail/outbox-store.ts';
-import { purgeLapsedLeases } from '../releases/download-leases.ts';
-import { purgeExpired } from './store.ts';
+import { logEvent } from '../evaluator/index.ts';
+import type { AppDeps } from './app-deps.ts';
+import { purgeOldMails } from './mail/outbox-store.ts';
+import { purgeLapsedLeases } from './releases/download-leases.ts';
+import { purgeExpired } from './auth/store.ts';
 
 export const HOUSEKEEPING_MS = 3600_000;
 export const SENT_MAIL_DAYS = 7;
