@@ -254,9 +254,14 @@ describe('browser client: participant and organiser flows @slow', function () {
     const legendText = (await page.getByTestId('legend').textContent()) ?? '';
     assert.match(legendText, new RegExp(`Detected branches: ${OURS.branches_detected}`));
     assert.match(legendText, new RegExp(`Missed branches: ${Number(OURS.branches_total) - Number(OURS.branches_detected)}`));
-    await page.waitForTimeout(300);
-    const shot = await area.screenshot();
-    const colours = await classifyColours(page, shot, COLOURS);
+    // SwiftShader may still be drawing the frame the ready flag announced: look again until both colours are there
+    let shot = await area.screenshot();
+    let colours = await classifyColours(page, shot, COLOURS);
+    for (let i = 0; i < 50 && !(colours.detected.count > 2000 && colours.missed.count > 100); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      shot = await area.screenshot();
+      colours = await classifyColours(page, shot, COLOURS);
+    }
     assert.ok(colours.detected.count > 2000, `detected green on the canvas: ${colours.detected.count} pixels`);
     assert.ok(colours.missed.count > 100, `missed red on the canvas: ${colours.missed.count} pixels`);
     await browser.screenshot('06-viewer');
@@ -338,16 +343,22 @@ describe('browser client: participant and organiser flows @slow', function () {
     const rivalEvaluation = (await t.db.query('select id from evaluations where submission_id = $1 and run_id is null', [rivalSubmissionId])).rows[0].id;
     await page.goto(`${t.baseUrl}/#/compare?evaluations=${ourEvaluationId},${rivalEvaluation}`);
     await page.locator('[data-testid="render-area"][data-ready="true"]').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(300);
     const area = page.getByTestId('render-area');
-    const shot = await area.screenshot();
     const box = (await area.boundingBox())!;
-    const halves = await Promise.all(
-      [0, 1].map(async (half) => {
-        const clip = { x: box.x + (half * box.width) / 2, y: box.y, width: box.width / 2, height: box.height };
-        return classifyColours(page, await page.screenshot({ clip }), COLOURS);
-      }),
-    );
+    const look = () =>
+      Promise.all(
+        [0, 1].map(async (half) => {
+          const clip = { x: box.x + (half * box.width) / 2, y: box.y, width: box.width / 2, height: box.height };
+          return classifyColours(page, await page.screenshot({ clip }), COLOURS);
+        }),
+      );
+    // both views are drawn in turn after the ready flag: look again until each shows its colours (at most 5 s)
+    let halves = await look();
+    for (let i = 0; i < 50 && !(halves[1].detected.count > 2000 && halves[0].missed.count > halves[1].missed.count); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      halves = await look();
+    }
+    const shot = await area.screenshot();
     assert.ok(shot.length > 0);
     assert.ok(halves[0].missed.count > halves[1].missed.count, `Bronchi (60 missed) shows more red than the rival (4 missed): ${halves[0].missed.count} vs ${halves[1].missed.count}`);
     assert.ok(halves[1].detected.count > 2000, 'the rival view is drawn too');
@@ -359,13 +370,20 @@ describe('browser client: participant and organiser flows @slow', function () {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 4 + 120, box.y + box.height / 2 + 20, { steps: 8 });
     await page.mouse.up();
-    await page.waitForTimeout(200);
-    const turned = await page.screenshot({ clip: rightHalf });
+    // the linked view redraws on the next frames: look until it has changed (or give up after 5 s)
+    let turned = await page.screenshot({ clip: rightHalf });
+    for (let i = 0; i < 50 && turned.equals(before); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      turned = await page.screenshot({ clip: rightHalf });
+    }
     assert.ok(!turned.equals(before), 'the right view turned with the left one');
     await browser.screenshot('12-compare-rotated');
     await page.getByTestId('reset-camera').click();
-    await page.waitForTimeout(200);
-    const reset = await classifyColours(page, await page.screenshot({ clip: rightHalf }), COLOURS);
+    let reset = await classifyColours(page, await page.screenshot({ clip: rightHalf }), COLOURS);
+    for (let i = 0; i < 50 && reset.detected.count !== halves[1].detected.count; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reset = await classifyColours(page, await page.screenshot({ clip: rightHalf }), COLOURS);
+    }
     assert.equal(reset.detected.count, halves[1].detected.count, 'reset camera shows the first view again');
     assert.deepEqual(realErrors(browser.errors), []);
   });
