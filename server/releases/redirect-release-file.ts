@@ -8,9 +8,8 @@
  * reply goes out, so no URL leaves the server unless its access was logged.
  */
 import type { Request, Response } from 'express';
-import { AppError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
-import { decideRange, ifRangeHolds } from './byte-range.ts';
+import { downloadCondition } from './conditional-download.ts';
 import { attachmentHeader, type SentFile, type Transfer } from './send-release-file.ts';
 
 export async function redirectReleaseFile(req: Request, res: Response, storage: Storage, file: SentFile, expiresInS: number, record: (transfer: Transfer) => Promise<void>): Promise<void> {
@@ -18,20 +17,14 @@ export async function redirectReleaseFile(req: Request, res: Response, storage: 
   const etag = `"${file.sha256}"`;
   const rangeHeader = req.headers.range ?? null;
   res.setHeader('Cache-Control', 'no-store');
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+  const condition = downloadCondition(req, res, etag, file.size);
+  if (condition.notModified) {
     await record({ bytesSent: 0, range: rangeHeader, complete: true });
     res.setHeader('ETag', etag);
     res.status(304).end();
     return;
   }
-  let decision = decideRange(rangeHeader ?? undefined, file.size);
-  const ifRange = req.headers['if-range'];
-  if (decision.kind !== 'whole' && !ifRangeHolds(typeof ifRange === 'string' ? ifRange : undefined, etag)) decision = { kind: 'whole' };
-  if (decision.kind === 'unsatisfiable') {
-    res.setHeader('Content-Range', `bytes */${file.size}`);
-    throw new AppError('RANGE_NOT_SATISFIABLE', `the file has ${file.size} bytes; Range "${rangeHeader}" asks for none of them`);
-  }
+  const { decision } = condition;
   const url = await storage.blobDownloadUrl(file.sha256, {
     expiresInS,
     contentDisposition: attachmentHeader(file.name),

@@ -6,9 +6,8 @@
  */
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
-import { decideRange, ifRangeHolds } from './byte-range.ts';
+import { downloadCondition } from './conditional-download.ts';
 
 export interface SentFile {
   readonly name: string;
@@ -34,18 +33,12 @@ export async function sendReleaseFile(req: Request, res: Response, storage: Stor
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+  const condition = downloadCondition(req, res, etag, file.size);
+  if (condition.notModified) {
     res.status(304).end();
     return { bytesSent: 0, range: rangeHeader, complete: true };
   }
-  let decision = decideRange(rangeHeader ?? undefined, file.size);
-  const ifRange = req.headers['if-range'];
-  if (decision.kind !== 'whole' && !ifRangeHolds(typeof ifRange === 'string' ? ifRange : undefined, etag)) decision = { kind: 'whole' };
-  if (decision.kind === 'unsatisfiable') {
-    res.setHeader('Content-Range', `bytes */${file.size}`);
-    throw new AppError('RANGE_NOT_SATISFIABLE', `the file has ${file.size} bytes; Range "${rangeHeader}" asks for none of them`);
-  }
+  const { decision } = condition;
   res.setHeader('Content-Disposition', attachmentHeader(file.name));
   res.type('application/octet-stream');
   const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : undefined;
