@@ -15,45 +15,45 @@ import { mailAllowed } from './throttle.ts';
 export const VERIFY_LINK_MINUTES = 24 * 60;
 export const RESET_LINK_MINUTES = 60;
 
-export async function sendVerificationMail(deps: AppDeps, user: UserRow): Promise<void> {
+/** A one-time link of `kind` for `user` (its token's sha256 stored) and the mail that carries it, in one transaction. */
+async function mailAccountLink(
+  deps: AppDeps,
+  user: UserRow,
+  link: { readonly kind: 'verify' | 'reset'; readonly route: string; readonly minutes: number; readonly subject: string },
+  text: (url: string) => string,
+): Promise<void> {
   if (!(await mailAllowed(deps, user.email))) return;
   const token = randomToken();
-  const link = clientLink(deps.config, '/verify', { token });
+  const url = clientLink(deps.config, link.route, { token });
   await inTransaction(deps.db, async (client) => {
-    await insertAccountToken(client, user.id, 'verify', sha256Hex(token), VERIFY_LINK_MINUTES);
-    await queueMail(client, {
-      kind: 'verify',
-      giveUpAfterMinutes: VERIFY_LINK_MINUTES,
-      to: user.email,
-      subject: 'Carina: confirm your e-mail address',
-      text:
-        `Hello ${user.display_name},\n\nplease confirm that ${user.email} is your address by opening this link ` +
-        `(valid for 24 hours, once):\n\n${link}\n\nUntil then your account cannot join a team or submit.\n` +
-        `If you did not register on Carina, ignore this message.\n`,
-      links: { verify: link },
-    });
+    await insertAccountToken(client, user.id, link.kind, sha256Hex(token), link.minutes);
+    await queueMail(client, { kind: link.kind, giveUpAfterMinutes: link.minutes, to: user.email, subject: link.subject, text: text(url), links: { [link.kind]: url } });
   });
 }
 
-export async function sendResetMail(deps: AppDeps, user: UserRow): Promise<void> {
-  if (!(await mailAllowed(deps, user.email))) return;
-  const token = randomToken();
-  const link = clientLink(deps.config, '/reset-password', { token });
-  await inTransaction(deps.db, async (client) => {
-    await insertAccountToken(client, user.id, 'reset', sha256Hex(token), RESET_LINK_MINUTES);
-    await queueMail(client, {
-      kind: 'reset',
-      giveUpAfterMinutes: RESET_LINK_MINUTES,
-      to: user.email,
-      subject: 'Carina: reset your password',
-      text:
-        `Hello ${user.display_name},\n\nsomeone (hopefully you) asked to reset the password of ${user.email}. ` +
-        `Choose a new one here (valid for one hour, once):\n\n${link}\n\n` +
-        `Setting a new password ends every session and revokes every API token of the account.\n` +
-        `If you did not ask for this, ignore this message: your password stays as it is.\n`,
-      links: { reset: link },
-    });
-  });
+export function sendVerificationMail(deps: AppDeps, user: UserRow): Promise<void> {
+  return mailAccountLink(
+    deps,
+    user,
+    { kind: 'verify', route: '/verify', minutes: VERIFY_LINK_MINUTES, subject: 'Carina: confirm your e-mail address' },
+    (link) =>
+      `Hello ${user.display_name},\n\nplease confirm that ${user.email} is your address by opening this link ` +
+      `(valid for 24 hours, once):\n\n${link}\n\nUntil then your account cannot join a team or submit.\n` +
+      `If you did not register on Carina, ignore this message.\n`,
+  );
+}
+
+export function sendResetMail(deps: AppDeps, user: UserRow): Promise<void> {
+  return mailAccountLink(
+    deps,
+    user,
+    { kind: 'reset', route: '/reset-password', minutes: RESET_LINK_MINUTES, subject: 'Carina: reset your password' },
+    (link) =>
+      `Hello ${user.display_name},\n\nsomeone (hopefully you) asked to reset the password of ${user.email}. ` +
+      `Choose a new one here (valid for one hour, once):\n\n${link}\n\n` +
+      `Setting a new password ends every session and revokes every API token of the account.\n` +
+      `If you did not ask for this, ignore this message: your password stays as it is.\n`,
+  );
 }
 
 /** Registration of an address that has an account: its owner is told instead of the caller. */
