@@ -19,9 +19,9 @@ import type { Writable } from 'node:stream';
 import { build } from 'esbuild';
 import type { ModelSandboxSettings } from '../../server/config.ts';
 import { runSandboxed, type SandboxLimits } from '../../server/models/sandbox/run-sandboxed.ts';
-import { sandboxCommand, SECCOMP_FD } from '../../server/models/sandbox/sandbox-command.ts';
+import { SECCOMP_FD } from '../../server/models/sandbox/sandbox-command.ts';
 import { PROJECT_ROOT, sandboxPackages } from '../../server/models/sandbox/sandbox-files.ts';
-import { sandboxReady } from '../../server/models/sandbox/sandbox-probe.ts';
+import { emptySandboxCommand, sandboxReady } from '../../server/models/sandbox/sandbox-probe.ts';
 import { DENIED_SYSCALLS } from '../../server/models/sandbox/seccomp-syscalls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { HostileReport, HostileRequest, HostileResult, SyscallReport } from './hostile-model-child.ts';
@@ -165,16 +165,7 @@ describe('model sandbox: a hostile payload through the real launcher', function 
 
   it('bubblewrap starts nothing when it cannot read or install the seccomp filter', async () => {
     const tools = await sandboxReady();
-    const { file, args } = sandboxCommand({
-      tools,
-      readOnly: [],
-      packages: [],
-      inputs: [],
-      workingDir: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      limits: { dataBytes: 64 * 1024 * 1024, cpuSeconds: 5, processes: 16, fileBytes: 1024 * 1024 },
-      command: ['/usr/bin/sh', '-c', 'echo started'],
-    });
+    const { file, args } = emptySandboxCommand(tools, ['/usr/bin/sh', '-c', 'echo started']);
     // a truncated program, an empty one, no descriptor at all
     for (const filter of [Buffer.alloc(7), Buffer.alloc(0), undefined]) {
       const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', 'ignore', filter ? 'pipe' : 'ignore'], env: { PATH: '/usr/bin:/bin' } });

@@ -104,8 +104,9 @@ async function probe(folders: readonly string[]): Promise<SandboxTools> {
   return tools;
 }
 
-function emptySandbox(tools: SandboxTools): Promise<{ code: number | null; stderr: string }> {
-  const { file, args } = sandboxCommand({
+/** The bubblewrap command of a sandbox with nothing in it but /usr, running `command` under small limits. */
+export function emptySandboxCommand(tools: SandboxTools, command: string[]): { file: string; args: string[] } {
+  return sandboxCommand({
     tools,
     readOnly: [],
     packages: [],
@@ -113,8 +114,12 @@ function emptySandbox(tools: SandboxTools): Promise<{ code: number | null; stder
     workingDir: '/',
     env: { PATH: '/usr/bin:/bin' },
     limits: { dataBytes: 64 * 1024 * 1024, cpuSeconds: 5, processes: 16, fileBytes: 1024 * 1024 },
-    command: [findTool('true') ?? '/usr/bin/true'],
+    command,
   });
+}
+
+function emptySandbox(tools: SandboxTools): Promise<{ code: number | null; stderr: string }> {
+  const { file, args } = emptySandboxCommand(tools, [findTool('true') ?? '/usr/bin/true']);
   return runSandbox(file, args, PROBE_TIMEOUT_MS);
 }
 
